@@ -60,6 +60,8 @@ pub const NGX_STREAM_UPS_CONF: u32 = 0x0800_0000;
 /// `NGX_EVENT_MODULE`, ...): it gives the context bits their meaning.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ModuleKind {
+    /// `ngx_conf_module` (`include`): usable in every context.
+    Conf,
     Core,
     Event,
     Http,
