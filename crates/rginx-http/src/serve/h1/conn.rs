@@ -1,0 +1,491 @@
+//! The life of one plain HTTP/1.x connection, as nginx leads it
+//! (ngx_http_request.c): wait for a request (`client_header_timeout` for the
+//! first, `keepalive_timeout` between requests), read its head
+//! (`client_header_timeout` for the whole head), hand it to the handler,
+//! write the response, drop what is left of the request body (nginx's
+//! discard, bounded by its lingering timeouts), then keep the connection
+//! for the next request (pipelined ones are already in the buffer) or close
+//! it, lingering when the client may still be sending so that it reads the
+//! response rather than a reset.
+//!
+//! A draining worker (QUIT) answers the next request of each connection
+//! with `Connection: close` (the handler does) and closes a connection that
+//! stays idle for `DRAIN_GRACE`.
+
+use super::chunked;
+use super::chunked::Decoder;
+use super::head::{Framing as BodyFraming, Head, HeadReader, Limits, Refusal, Step};
+use super::io::{BodyState, Continue, RequestBody, Rewind, SharedIo, Stream};
+use super::write::{self, Answering, Framing};
+use crate::serve::handler::{self, Body, ConnInfo, Shared};
+use crate::serve::{DRAIN_GRACE, ExpectContinue, NoContinue, Refused, Upgrade, UpgradedStream};
+use bytes::{Bytes, BytesMut};
+use http::{Response, StatusCode, Version};
+use http_body_util::BodyExt;
+use hyper::body::Body as _;
+use std::future::poll_fn;
+use std::io;
+use std::sync::Arc;
+use std::task::Poll;
+use std::time::Duration;
+use tokio::sync::{oneshot, watch};
+use tokio::time::{Instant, sleep_until, timeout, timeout_at};
+
+/// nginx's `lingering_time` default: the longest rginx reads what a client
+/// still sends after its response.
+const LINGERING_TIME: Duration = Duration::from_secs(30);
+/// nginx's `lingering_timeout` default: the longest wait for more of it.
+const LINGERING_TIMEOUT: Duration = Duration::from_secs(5);
+/// nginx's `send_timeout` default: the longest a write may stall.
+const SEND_TIMEOUT: Duration = Duration::from_secs(60);
+/// Response bytes gathered before a write.
+const WRITE_BATCH: usize = 64 * 1024;
+
+/// nginx's interim response to `Expect: 100-continue`.
+const CONTINUE: &[u8] = b"HTTP/1.1 100 Continue\r\n\r\n";
+
+/// The connection's settings, from the default server of its address.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    pub limits: Limits,
+    pub header_timeout: Duration,
+    pub keepalive_timeout: Duration,
+}
+
+/// What follows a request.
+enum Next {
+    KeepAlive,
+    /// Close; `linger`: read what the client still sends first.
+    Close {
+        linger: bool,
+    },
+    /// The connection is gone or handed over.
+    Done,
+}
+
+/// Serves requests on `stream` until the connection ends.
+pub async fn serve(
+    stream: Stream,
+    conn: Arc<ConnInfo>,
+    shared: Arc<Shared>,
+    settings: Settings,
+    mut stop: watch::Receiver<bool>,
+) {
+    let io = SharedIo::new(stream);
+    let accepted = Instant::now();
+    let mut drain: Option<Instant> = stop.borrow().then(Instant::now);
+    let mut first = true;
+    loop {
+        let buffered = !io.lock().buf.is_empty();
+        if !buffered && !wait_request(&io, &settings, first, accepted, &mut stop, &mut drain).await
+        {
+            return;
+        }
+        // nginx's header timer runs from the accept for the first request,
+        // from its first bytes for the next ones.
+        let deadline = if first {
+            accepted + settings.header_timeout
+        } else {
+            Instant::now() + settings.header_timeout
+        };
+        first = false;
+        let next = match read_head(&io, settings.limits, deadline).await {
+            HeadRead::Head(head) => serve_request(&io, *head, &conn, &shared).await,
+            HeadRead::Refused(refusal) => answer_refusal(&io, *refusal, &conn, &shared, true).await,
+            HeadRead::Gone(refusal) => answer_refusal(&io, *refusal, &conn, &shared, false).await,
+        };
+        match next {
+            Next::KeepAlive => {}
+            Next::Close { linger } => {
+                close(&io, linger, &mut stop).await;
+                return;
+            }
+            Next::Done => return,
+        }
+    }
+}
+
+/// Waits for the first bytes of a request; `false`: close the connection
+/// (the client left, the wait timed out, or the worker is draining).
+async fn wait_request(
+    io: &SharedIo,
+    settings: &Settings,
+    first: bool,
+    accepted: Instant,
+    stop: &mut watch::Receiver<bool>,
+    drain: &mut Option<Instant>,
+) -> bool {
+    let idle_since = Instant::now();
+    let limit = if first {
+        accepted + settings.header_timeout
+    } else {
+        idle_since + settings.keepalive_timeout
+    };
+    loop {
+        let deadline = match drain {
+            Some(started) => limit.min((*started).max(idle_since) + DRAIN_GRACE),
+            None => limit,
+        };
+        tokio::select! {
+            read = io.fill() => return matches!(read, Ok(n) if n > 0),
+            _ = sleep_until(deadline) => return false,
+            changed = stop.changed(), if drain.is_none() => {
+                if changed.is_err() || *stop.borrow() {
+                    *drain = Some(Instant::now());
+                }
+            }
+        }
+    }
+}
+
+enum HeadRead {
+    Head(Box<Head>),
+    Refused(Box<Refusal>),
+    /// The client closed or timed out before its head was whole.
+    Gone(Box<Refusal>),
+}
+
+async fn read_head(io: &SharedIo, limits: Limits, deadline: Instant) -> HeadRead {
+    let mut reader = HeadReader::new(limits);
+    loop {
+        let step = {
+            let io = io.lock();
+            reader.advance(&io.buf)
+        };
+        match step {
+            Step::More => {}
+            Step::Head(head) => return HeadRead::Head(head),
+            Step::Refused(refusal) => return HeadRead::Refused(refusal),
+        }
+        let (status, message) = match timeout_at(deadline, io.fill()).await {
+            Ok(Ok(n)) if n > 0 => continue,
+            Ok(_) => (400, "client prematurely closed connection"),
+            Err(_) => (408, "client timed out"),
+        };
+        let io = io.lock();
+        return HeadRead::Gone(reader.abandoned(&io.buf, status, message));
+    }
+}
+
+fn empty_body() -> crate::serve::RequestBody {
+    http_body_util::Empty::new()
+        .map_err(|never| match never {})
+        .boxed()
+}
+
+/// A refused head: nginx's answer (or only its log line), then close.
+async fn answer_refusal(
+    io: &SharedIo,
+    refusal: Refusal,
+    conn: &Arc<ConnInfo>,
+    shared: &Arc<Shared>,
+    respond: bool,
+) -> Next {
+    let Refusal {
+        status,
+        message,
+        mut parts,
+        lingering,
+    } = refusal;
+    parts.extensions.insert(Refused {
+        status,
+        message,
+        respond,
+    });
+    let method = parts.method.clone();
+    let version = parts.version;
+    let result = handler::respond(parts, empty_body(), None, conn.clone(), shared.clone()).await;
+    let Ok(response) = result else {
+        return Next::Done;
+    };
+    let answering = Answering {
+        method: &method,
+        version,
+    };
+    match write_response(io, response, answering).await {
+        Ok(_) => Next::Close { linger: lingering },
+        Err(_) => Next::Done,
+    }
+}
+
+async fn serve_request(
+    io: &SharedIo,
+    mut head: Head,
+    conn: &Arc<ConnInfo>,
+    shared: &Arc<Shared>,
+) -> Next {
+    {
+        let mut io = io.lock();
+        let _ = io.buf.split_to(head.len);
+        io.body = match head.framing {
+            BodyFraming::None => BodyState::Done,
+            BodyFraming::Length(length) => BodyState::Length(length),
+            BodyFraming::Chunked => BodyState::Chunked(Decoder::default()),
+        };
+        io.continue_ = Continue::No;
+        io.expect = None;
+        if head.expect_continue {
+            let expect = ExpectContinue::default();
+            head.parts.extensions.insert(expect.clone());
+            io.expect = Some(expect);
+            io.continue_ = Continue::Pending;
+        }
+    }
+    if !preread_is_valid(io) {
+        // nginx reads (discarding or keeping) the body bytes that came
+        // with the head before it answers, and refuses a broken chunked
+        // body at once.
+        io.lock().body = BodyState::Done;
+        let refusal = Refusal {
+            status: 400,
+            message: "client sent invalid chunked body".into(),
+            parts: head.parts,
+            lingering: false,
+        };
+        return answer_refusal(io, refusal, conn, shared, true).await;
+    }
+    let method = head.parts.method.clone();
+    let version = head.parts.version;
+    let (upgrade, upgraded) = if head.wants_upgrade && version == Version::HTTP_11 {
+        let (tx, rx) = oneshot::channel::<Box<dyn UpgradedStream>>();
+        let upgrade = Upgrade::from_future(async move {
+            rx.await
+                .map_err(|_| io::Error::other("the connection was not upgraded"))
+        });
+        (Some(upgrade), Some(tx))
+    } else {
+        (None, None)
+    };
+    let body = RequestBody::new(io.clone()).boxed();
+    let result = handler::respond(head.parts, body, upgrade, conn.clone(), shared.clone()).await;
+    let Ok(response) = result else {
+        // `return 444`: close at once, without a response.
+        return Next::Done;
+    };
+    let answering = Answering {
+        method: &method,
+        version,
+    };
+    let switching = response.status() == StatusCode::SWITCHING_PROTOCOLS;
+    let close = match write_response(io, response, answering).await {
+        Ok(close) => close,
+        Err(_) => return Next::Done,
+    };
+    if switching {
+        if let (Some(tx), Some((stream, rest))) = (upgraded, io.take_stream()) {
+            let stream: Box<dyn UpgradedStream> = Box::new(Rewind::new(stream, rest));
+            // Nobody waiting for it: the tunnel was given up; the stream
+            // closes as it drops.
+            let _ = tx.send(stream);
+        }
+        return Next::Done;
+    }
+    if !discard_body(io).await {
+        return Next::Done;
+    }
+    if close {
+        Next::Close { linger: false }
+    } else {
+        Next::KeepAlive
+    }
+}
+
+/// Whether the chunked body bytes already read are valid so far.
+fn preread_is_valid(io: &SharedIo) -> bool {
+    let io = io.lock();
+    if !matches!(io.body, BodyState::Chunked(_)) || io.buf.is_empty() {
+        return true;
+    }
+    let mut decoder = Decoder::default();
+    let mut preread = BytesMut::from(&io.buf[..]);
+    loop {
+        match decoder.decode(&mut preread) {
+            Ok(chunked::Chunk::Data(_)) => {}
+            Ok(_) => return true,
+            Err(_) => return false,
+        }
+    }
+}
+
+/// Writes `response`; `Ok(true)` when the connection must close after it.
+async fn write_response(
+    io: &SharedIo,
+    response: Response<Body>,
+    answering: Answering<'_>,
+) -> io::Result<bool> {
+    let plan = write::plan(&response, answering);
+    let mut out = BytesMut::with_capacity(plan.head.len() + 64);
+    {
+        let mut io = io.lock();
+        // nginx sends `100 Continue` when it starts reading or discarding
+        // the body; a handler that never read it gets it now, unless its
+        // answer is a special response.
+        match io.continue_ {
+            Continue::Pending if response.extensions().get::<NoContinue>().is_none() => {
+                out.extend_from_slice(CONTINUE);
+                if let Some(expect) = &io.expect {
+                    expect.mark_sent();
+                }
+            }
+            Continue::Sending(sent) => out.extend_from_slice(&CONTINUE[sent..]),
+            _ => {}
+        }
+        io.continue_ = Continue::No;
+    }
+    out.extend_from_slice(&plan.head);
+    let (_, mut body) = response.into_parts();
+    if plan.framing == Framing::None {
+        drop(body);
+        send(io, &out).await?;
+        flush(io).await?;
+        return Ok(plan.close);
+    }
+    let mut sent: u64 = 0;
+    let mut complete = true;
+    loop {
+        let polled = poll_fn(|cx| Poll::Ready(std::pin::Pin::new(&mut body).poll_frame(cx))).await;
+        let frame = match polled {
+            Poll::Ready(frame) => frame,
+            Poll::Pending => {
+                // Nothing more right now: what is gathered goes out first.
+                if !out.is_empty() {
+                    send(io, &out).await?;
+                    out.clear();
+                    flush(io).await?;
+                }
+                poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+            }
+        };
+        let data = match frame {
+            None => break,
+            Some(Err(_)) => {
+                // The body broke (an upstream went away): what was sent
+                // cannot be completed, the connection closes.
+                complete = false;
+                break;
+            }
+            Some(Ok(frame)) => match frame.into_data() {
+                Ok(data) => data,
+                Err(_) => continue,
+            },
+        };
+        if data.is_empty() {
+            continue;
+        }
+        let data = match plan.framing {
+            Framing::Length(length) => {
+                let room = length.saturating_sub(sent);
+                if room == 0 {
+                    continue;
+                }
+                data.slice(..usize::try_from(room).unwrap_or(usize::MAX).min(data.len()))
+            }
+            _ => data,
+        };
+        sent += data.len() as u64;
+        if plan.framing == Framing::Chunked {
+            chunked::chunk_head(data.len(), &mut out);
+        }
+        put(io, &mut out, data).await?;
+        if plan.framing == Framing::Chunked {
+            out.extend_from_slice(chunked::CHUNK_END);
+        }
+        if out.len() >= WRITE_BATCH {
+            send(io, &out).await?;
+            out.clear();
+        }
+    }
+    if let Framing::Length(length) = plan.framing
+        && sent != length
+    {
+        complete = false;
+    }
+    if complete && plan.framing == Framing::Chunked {
+        out.extend_from_slice(chunked::LAST_CHUNK);
+    }
+    send(io, &out).await?;
+    flush(io).await?;
+    Ok(plan.close || !complete)
+}
+
+/// Adds body bytes to the output, writing large ones directly rather than
+/// copying them.
+async fn put(io: &SharedIo, out: &mut BytesMut, data: Bytes) -> io::Result<()> {
+    if data.len() < WRITE_BATCH / 4 {
+        out.extend_from_slice(&data);
+        return Ok(());
+    }
+    if !out.is_empty() {
+        send(io, out).await?;
+        out.clear();
+    }
+    send(io, &data).await
+}
+
+async fn send(io: &SharedIo, data: &[u8]) -> io::Result<()> {
+    if data.is_empty() {
+        return Ok(());
+    }
+    timeout(SEND_TIMEOUT, io.write_all(data))
+        .await
+        .unwrap_or_else(|_| Err(io::ErrorKind::TimedOut.into()))
+}
+
+async fn flush(io: &SharedIo) -> io::Result<()> {
+    timeout(SEND_TIMEOUT, io.flush())
+        .await
+        .unwrap_or_else(|_| Err(io::ErrorKind::TimedOut.into()))
+}
+
+/// nginx's discard of an unread request body: read and drop it, waiting
+/// at most `LINGERING_TIMEOUT` for each piece and `LINGERING_TIME` in all;
+/// `false` when the body did not end well (the connection is unusable).
+async fn discard_body(io: &SharedIo) -> bool {
+    let deadline = Instant::now() + LINGERING_TIME;
+    loop {
+        match io.lock().body {
+            BodyState::Done => return true,
+            BodyState::Failed => return false,
+            _ => {}
+        }
+        let wait = deadline
+            .saturating_duration_since(Instant::now())
+            .min(LINGERING_TIMEOUT);
+        match timeout(wait, io.body_data()).await {
+            Ok(Some(Ok(_))) => {}
+            Ok(None) => return true,
+            Ok(Some(Err(_))) | Err(_) => return false,
+        }
+    }
+}
+
+/// Closes the connection. When the client may still be sending (bytes
+/// are buffered or waiting), nginx's lingering close: stop sending, read
+/// and drop what comes until the client closes, it pauses for
+/// `LINGERING_TIMEOUT`, `LINGERING_TIME` passes, or the worker drains.
+async fn close(io: &SharedIo, linger: bool, stop: &mut watch::Receiver<bool>) {
+    let linger = linger || io.readable_now();
+    if !linger {
+        let _ = timeout(LINGERING_TIMEOUT, io.shutdown()).await;
+        return;
+    }
+    let _ = timeout(LINGERING_TIMEOUT, io.shutdown()).await;
+    let deadline = Instant::now() + LINGERING_TIME;
+    loop {
+        io.lock().buf.clear();
+        let wait = deadline
+            .saturating_duration_since(Instant::now())
+            .min(LINGERING_TIMEOUT);
+        if wait.is_zero() {
+            return;
+        }
+        tokio::select! {
+            read = timeout(wait, io.fill()) => {
+                if !matches!(read, Ok(Ok(n)) if n > 0) {
+                    return;
+                }
+            }
+            _ = stop.changed() => return,
+        }
+    }
+}

@@ -1,0 +1,408 @@
+//! One request, from hyper's parsed head to the response: pick the server
+//! (address, then Host), normalise the URI, find the location, run the
+//! phases, and dress the response as nginx does (`Server`, `Date`,
+//! `Connection`, status line reason).
+
+use crate::Config;
+use crate::http_core::listen::ListenAddr;
+use crate::http_core::request::{self, OutBody, Outcome, RequestHead};
+use crate::http_core::special_response;
+use bytes::Bytes;
+use http::header::{self, HeaderName, HeaderValue};
+use http::{Request, Response, StatusCode, Version};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+/// Response bodies of every kind rginx sends.
+pub type Body = BoxBody<Bytes, std::io::Error>;
+
+/// State shared by every connection of a worker.
+pub struct Shared {
+    pub config: Arc<Config>,
+    pub active_connections: AtomicUsize,
+    connection_counter: AtomicU64,
+    /// The worker is shutting down gracefully: every response closes its
+    /// connection.
+    pub draining: std::sync::atomic::AtomicBool,
+}
+
+impl Shared {
+    pub fn new(config: Arc<Config>) -> Shared {
+        Shared {
+            config,
+            active_connections: AtomicUsize::new(0),
+            connection_counter: AtomicU64::new(0),
+            draining: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// nginx's `$connection`: a serial number per worker.
+    pub fn next_connection_number(&self) -> u64 {
+        self.connection_counter.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// USR1: reopen log files (access and error logs).
+    pub fn reopen_logs(&self) {
+        crate::log::reopen(&self.config);
+    }
+}
+
+/// What is known about the connection a request came on.
+#[derive(Debug)]
+pub struct ConnInfo {
+    /// The listening address (the key of its `Address` entry).
+    pub listen: ListenAddr,
+    pub peer: Option<SocketAddr>,
+    pub local: Option<SocketAddr>,
+    pub number: u64,
+    pub started: std::time::Instant,
+    /// Requests served on this connection so far (`$connection_requests`).
+    pub requests: AtomicU64,
+    /// Responses not yet fully sent.
+    pub in_flight: AtomicUsize,
+    /// When the last response finished, in ms since `started`.
+    pub idle_since_ms: AtomicU64,
+    /// The TLS handshake, on a TLS port (`$https`, `$ssl_*`).
+    pub tls: Option<crate::ssl::accept::TlsInfo>,
+    /// A plain HTTP request came to a TLS port (nginx's 497).
+    pub plain_on_tls: bool,
+    /// `$http2`: `h2` or `h2c` when the connection speaks HTTP/2.
+    pub http2: Option<&'static str>,
+}
+
+impl ConnInfo {
+    pub fn tcp(listen: ListenAddr, peer: SocketAddr, local: Option<SocketAddr>) -> ConnInfo {
+        ConnInfo {
+            listen,
+            peer: Some(peer),
+            local,
+            number: 0,
+            started: std::time::Instant::now(),
+            requests: AtomicU64::new(0),
+            in_flight: AtomicUsize::new(0),
+            idle_since_ms: AtomicU64::new(0),
+            tls: None,
+            plain_on_tls: false,
+            http2: None,
+        }
+    }
+
+    pub fn unix(listen: ListenAddr) -> ConnInfo {
+        ConnInfo {
+            listen,
+            peer: None,
+            local: None,
+            number: 0,
+            started: std::time::Instant::now(),
+            requests: AtomicU64::new(0),
+            in_flight: AtomicUsize::new(0),
+            idle_since_ms: AtomicU64::new(0),
+            tls: None,
+            plain_on_tls: false,
+            http2: None,
+        }
+    }
+
+    /// Gives the connection its number; from here on it counts as an
+    /// active connection until dropped.
+    pub fn numbered(mut self, number: u64) -> ConnInfo {
+        self.number = number;
+        crate::stats::get().connection_opened();
+        self
+    }
+
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// How long the connection has been idle (no response in flight), if
+    /// it has served a request and is idle now.
+    pub fn idle_for(&self) -> Option<std::time::Duration> {
+        if self.in_flight.load(Ordering::Acquire) > 0 || self.requests() == 0 {
+            return None;
+        }
+        let since = self.idle_since_ms.load(Ordering::Acquire);
+        let now = self.started.elapsed().as_millis() as u64;
+        Some(std::time::Duration::from_millis(now.saturating_sub(since)))
+    }
+}
+
+impl Drop for ConnInfo {
+    fn drop(&mut self) {
+        if self.number != 0 {
+            crate::stats::get().connection_closed();
+        }
+    }
+}
+
+/// Marks a response in flight until its body is done (dropped).
+struct InFlight(Arc<ConnInfo>);
+
+impl InFlight {
+    fn new(conn: Arc<ConnInfo>) -> InFlight {
+        conn.in_flight.fetch_add(1, Ordering::AcqRel);
+        crate::stats::get().request_started();
+        InFlight(conn)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        crate::stats::get().request_done();
+        let now = self.0.started.elapsed().as_millis() as u64;
+        self.0.idle_since_ms.store(now, Ordering::Release);
+        self.0.in_flight.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// A response body that keeps its connection marked busy until it is sent.
+struct Tracked {
+    inner: Body,
+    _in_flight: InFlight,
+}
+
+impl hyper::body::Body for Tracked {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
+        std::pin::Pin::new(&mut self.inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// hyper's entry point for a request (HTTP/2).
+pub async fn handle(
+    request: Request<Incoming>,
+    conn: Arc<ConnInfo>,
+    shared: Arc<Shared>,
+) -> Result<Response<Body>, Abort> {
+    let (mut parts, body) = request.into_parts();
+    let upgrade = parts
+        .extensions
+        .remove::<hyper::upgrade::OnUpgrade>()
+        .map(|on_upgrade| {
+            super::Upgrade::from_future(async move {
+                let upgraded = on_upgrade.await.map_err(std::io::Error::other)?;
+                Ok(Box::new(hyper_util::rt::TokioIo::new(upgraded))
+                    as Box<dyn super::UpgradedStream>)
+            })
+        });
+    let body = body.map_err(std::io::Error::other).boxed();
+    respond(parts, body, upgrade, conn, shared).await
+}
+
+/// A request from any codec: its head, its body, the connection's upgrade
+/// (a request that asks for a protocol switch), to the response to write.
+/// `Err(Abort)`: close the connection without a response (`return 444`, or
+/// a request refused with no answer).
+pub async fn respond(
+    mut parts: http::request::Parts,
+    body: super::RequestBody,
+    upgrade: Option<super::Upgrade>,
+    conn: Arc<ConnInfo>,
+    shared: Arc<Shared>,
+) -> Result<Response<Body>, Abort> {
+    let underscores = request::default_server(&shared.config, &conn)
+        .is_some_and(|server| server.underscores_in_headers());
+    if !underscores {
+        drop_underscored_headers(&mut parts.headers);
+    }
+    let head = RequestHead::from_parts(&parts);
+    let keep_alive = head.keep_alive;
+    let version = parts.version;
+    conn.requests.fetch_add(1, Ordering::Relaxed);
+    let in_flight = InFlight::new(conn.clone());
+    let outcome = request::process(&shared.config, &conn, &parts, &head, body, upgrade).await;
+    if outcome.abort {
+        // `return 444`: the codec closes the connection without writing a
+        // response.
+        return Err(Abort);
+    }
+    let keep_alive = keep_alive && !shared.draining.load(Ordering::Acquire);
+    let special = outcome.special_response;
+    let close_after = outcome.close_after;
+    let mut response = finish(outcome, version, keep_alive);
+    if special {
+        response.extensions_mut().insert(super::NoContinue);
+    }
+    if close_after {
+        response.extensions_mut().insert(super::CloseAfter);
+    }
+    Ok(response.map(|inner| {
+        Tracked {
+            inner,
+            _in_flight: in_flight,
+        }
+        .boxed()
+    }))
+}
+
+/// nginx ignores header lines whose names contain `_` unless
+/// `underscores_in_headers on`.
+fn drop_underscored_headers(headers: &mut http::HeaderMap) {
+    let names: Vec<HeaderName> = headers
+        .keys()
+        .filter(|name| name.as_str().contains('_'))
+        .cloned()
+        .collect();
+    for name in names {
+        headers.remove(name);
+    }
+}
+
+/// The service's error: close the connection without a response.
+#[derive(Debug, thiserror::Error)]
+#[error("connection closed without a response (444)")]
+pub struct Abort;
+
+/// Turns an outcome into the response on the wire, with nginx's headers in
+/// nginx's order: Server, Date, Content-Type, Content-Length, Last-Modified,
+/// Location, Connection, then the rest (ETag, Accept-Ranges, add_header...).
+fn finish(outcome: Outcome, version: Version, keep_alive: bool) -> Response<Body> {
+    let tokens = outcome.server_tokens;
+    let status = special_response::wire_status(outcome.status);
+    let mut content_type = outcome.content_type;
+    let body = match outcome.body {
+        Some(body) => Some(body),
+        None => match special_response::error_page(outcome.status, tokens) {
+            Some(mut page) => {
+                content_type = Some("text/html".to_string());
+                if outcome.msie_padding {
+                    page.push_str(special_response::MSIE_PADDING);
+                }
+                Some(OutBody::Full(Bytes::from(page)))
+            }
+            // nginx answers a status it has no page for with an empty body.
+            None if outcome.status >= 300 && !matches!(outcome.status, 304) => {
+                Some(OutBody::Full(Bytes::new()))
+            }
+            None => None,
+        },
+    };
+    let length = body.as_ref().and_then(OutBody::known_len);
+    let wire_body: Body = match body {
+        _ if outcome.head_only => empty(),
+        None => empty(),
+        Some(OutBody::Full(bytes)) if bytes.is_empty() => empty(),
+        Some(OutBody::Full(bytes)) => Full::new(bytes).map_err(|never| match never {}).boxed(),
+        Some(OutBody::Sized(body, _)) | Some(OutBody::Stream(body)) => body,
+    };
+    let mut response = Response::new(wire_body);
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    // nginx's reason phrases, and none at all ("HTTP/1.1 203 ") where
+    // nginx has none.
+    let reason = special_response::reason_phrase(status).unwrap_or("");
+    let reason = outcome
+        .reason
+        .and_then(|r| hyper::ext::ReasonPhrase::try_from(r).ok())
+        .unwrap_or_else(|| hyper::ext::ReasonPhrase::from_static(reason.as_bytes()));
+    response.extensions_mut().insert(reason);
+    let headers = response.headers_mut();
+    let server = if tokens {
+        special_response::RGINX_VER
+    } else {
+        "rginx"
+    };
+    // A proxied response passing the upstream's own Server or Date
+    // (`proxy_pass_header`) carries it in its header list instead.
+    let passes = |name: &HeaderName| outcome.headers.iter().any(|(n, _)| n == name);
+    if !passes(&header::SERVER) {
+        headers.insert(header::SERVER, HeaderValue::from_static(server));
+    }
+    if !passes(&header::DATE)
+        && let Ok(date) = HeaderValue::from_str(&http_date(std::time::SystemTime::now()))
+    {
+        headers.insert(header::DATE, date);
+    }
+    if let Some(value) = content_type.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    if let Some(length) = length {
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    }
+    if let Some(value) = outcome.last_modified {
+        headers.insert(header::LAST_MODIFIED, value);
+    }
+    if let Some(value) = outcome.location {
+        headers.insert(header::LOCATION, value);
+    }
+    let close = !keep_alive || outcome.close;
+    if version == Version::HTTP_11 || version == Version::HTTP_10 {
+        // nginx's header filter: a protocol switch says so.
+        let connection = if status == 101 {
+            "upgrade"
+        } else if close {
+            "close"
+        } else {
+            "keep-alive"
+        };
+        headers.insert(header::CONNECTION, HeaderValue::from_static(connection));
+    }
+    if let Some(timeout) = outcome.keepalive_header
+        && !close
+        && let Ok(value) = HeaderValue::from_str(&format!("timeout={timeout}"))
+    {
+        headers.insert(HeaderName::from_static("keep-alive"), value);
+    }
+    // A HeaderMap keeps the values of a name together; the wire order of
+    // repeated names (`add_header X-A`, another header, `add_header X-A`)
+    // goes with the response.
+    let mut order: Vec<HeaderName> = headers.keys().cloned().collect();
+    for (name, value) in outcome.headers {
+        order.push(name.clone());
+        headers.append(name, value);
+    }
+    response.extensions_mut().insert(super::HeaderOrder(order));
+    response
+}
+
+fn empty() -> Body {
+    ZeroBody.boxed()
+}
+
+/// An empty body that hyper treats as "known length 0" rather than "no
+/// body", so the Content-Length header rginx set (the real length, for
+/// HEAD) is written where nginx writes it instead of being re-added last.
+struct ZeroBody;
+
+impl hyper::body::Body for ZeroBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
+        std::task::Poll::Ready(None)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        false
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        hyper::body::SizeHint::with_exact(0)
+    }
+}
+
+/// `Date:` in RFC 1123 form, as nginx writes it.
+pub fn http_date(time: std::time::SystemTime) -> String {
+    let time: chrono::DateTime<chrono::Utc> = time.into();
+    time.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}

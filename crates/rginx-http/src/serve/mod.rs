@@ -1,0 +1,205 @@
+//! A worker process's serving side: it builds its own tokio runtime (after
+//! the fork), adopts the listening sockets the master bound, and serves the
+//! configuration it was forked with until told to stop.
+//!
+//! Signals a worker obeys, as nginx's workers do: QUIT = stop accepting and
+//! finish what is in flight (bounded by `worker_shutdown_timeout`), TERM/INT =
+//! exit at once, USR1 = reopen log files.
+
+mod connection;
+mod h1;
+pub mod handler;
+
+use bytes::Bytes;
+use std::future::Future;
+use std::pin::Pin;
+use tokio::io::{AsyncRead, AsyncWrite};
+
+/// The request target exactly as the client sent it (fragment and all),
+/// put in the request's extensions by a codec that has it; `$request_uri`
+/// and `$request` use it.
+#[derive(Clone, Debug)]
+pub struct RawTarget(pub Vec<u8>);
+
+/// The request line exactly as received (`$request`), and its protocol
+/// part as sent (`HTTP/1.10`; empty for HTTP/0.9), put in the request's
+/// extensions by a codec that has them.
+#[derive(Clone, Debug)]
+pub struct RawRequestLine {
+    pub line: Vec<u8>,
+    pub protocol: Vec<u8>,
+}
+
+/// A request the codec refused before it was whole, as nginx refuses it
+/// before any phase: the request goes to the log phase only, answered with
+/// `status` (400, 405, 414, 494, 501, 505; none when `respond` is false: a
+/// client that went away or timed out gets no answer, only its log line).
+/// `message` is what nginx logs at the `info` level.
+#[derive(Clone, Debug)]
+pub struct Refused {
+    pub status: u16,
+    pub message: String,
+    pub respond: bool,
+}
+
+/// Put in a response's extensions by a handler that answered with nginx's
+/// special response (a built-in page): nginx marks the `Expect:
+/// 100-continue` of such a request as tested, so no interim `100 Continue`
+/// precedes it.
+#[derive(Clone, Copy, Debug)]
+pub struct NoContinue;
+
+/// Put in a response's extensions when the connection must close after
+/// it although its `Connection` header says keep-alive (nginx decides some
+/// closes after writing the header: `keepalive_timeout 0` on a request
+/// answered at server level).
+#[derive(Clone, Copy, Debug)]
+pub struct CloseAfter;
+
+/// Put in a request's extensions by a codec when the client waits for
+/// `100 Continue` (HTTP/1.1 `Expect: 100-continue`): set once the interim
+/// response is on its way, as nginx counts its bytes in `$bytes_sent`.
+#[derive(Clone, Debug, Default)]
+pub struct ExpectContinue(pub std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl ExpectContinue {
+    /// The length of `HTTP/1.1 100 Continue` CR LF CR LF.
+    pub const LEN: u64 = 25;
+
+    pub fn sent(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    pub fn mark_sent(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Release);
+    }
+}
+
+/// The order of a response's header lines on the wire, one name per
+/// line, where the HeaderMap cannot tell it (it keeps the values of a name
+/// together). Lines it does not list follow in the map's order.
+#[derive(Clone, Debug, Default)]
+pub struct HeaderOrder(pub Vec<http::HeaderName>);
+
+/// How to spell response header names on the wire where rginx should not
+/// pick the spelling itself: `add_header` names as configured, an
+/// upstream's header names as received. Names not listed get nginx's
+/// spelling of its own headers (`ETag`, `WWW-Authenticate`) or each word
+/// capitalised.
+#[derive(Clone, Debug, Default)]
+pub struct HeaderCase {
+    names: Vec<bytes::Bytes>,
+}
+
+impl HeaderCase {
+    /// Records the spelling of a header name.
+    pub fn insert(&mut self, spelled: &[u8]) {
+        if let Some(known) = self
+            .names
+            .iter_mut()
+            .find(|known| known.eq_ignore_ascii_case(spelled))
+        {
+            *known = bytes::Bytes::copy_from_slice(spelled);
+        } else {
+            self.names.push(bytes::Bytes::copy_from_slice(spelled));
+        }
+    }
+
+    /// The spelling recorded for `name`.
+    pub fn get(&self, name: &http::HeaderName) -> Option<&[u8]> {
+        self.names
+            .iter()
+            .find(|known| known.eq_ignore_ascii_case(name.as_str().as_bytes()))
+            .map(|known| known.as_ref())
+    }
+}
+
+/// A request body as handlers see it, whatever HTTP codec read it.
+pub type RequestBody = http_body_util::combinators::BoxBody<Bytes, std::io::Error>;
+
+/// A byte stream after a protocol switch (101), for tunnels.
+pub trait UpgradedStream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> UpgradedStream for T {}
+
+/// The client side of a connection once the response to an `Upgrade`
+/// request has been sent.
+pub struct Upgrade {
+    inner: UpgradeFuture,
+}
+
+type UpgradeFuture = Pin<Box<dyn Future<Output = std::io::Result<Box<dyn UpgradedStream>>> + Send>>;
+
+impl Upgrade {
+    pub fn from_future(
+        future: impl Future<Output = std::io::Result<Box<dyn UpgradedStream>>> + Send + 'static,
+    ) -> Upgrade {
+        Upgrade {
+            inner: Box::pin(future),
+        }
+    }
+
+    /// Resolves once the 101 response is on the wire.
+    pub async fn into_stream(self) -> std::io::Result<Box<dyn UpgradedStream>> {
+        self.inner.await
+    }
+}
+
+impl std::fmt::Debug for Upgrade {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Upgrade")
+    }
+}
+
+use crate::Config;
+use crate::http_core::listen::ListenAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A socket bound by the master, inherited across fork.
+#[derive(Debug)]
+pub enum ListenSocket {
+    Tcp(std::net::TcpListener),
+    Unix(std::os::unix::net::UnixListener),
+}
+
+/// One listening socket and the address it serves (the key into
+/// `HttpConf::addresses`).
+#[derive(Debug)]
+pub struct Listener {
+    pub addr: ListenAddr,
+    pub socket: ListenSocket,
+}
+
+/// Everything a worker needs; created by the master before fork.
+pub struct WorkerContext {
+    pub config: Arc<Config>,
+    pub listeners: Vec<Listener>,
+    /// 0-based worker number (nginx's `ngx_worker`).
+    pub worker_index: usize,
+}
+
+/// Runs a worker until it is told to stop; returns the process exit code.
+/// Must be called in a process that has no other threads yet (right after
+/// fork), since it creates the runtime.
+pub fn run_worker(context: WorkerContext) -> i32 {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("rginx: [emerg] worker could not start its event loop: {err}");
+            return 2;
+        }
+    };
+    runtime.block_on(connection::serve(context))
+}
+
+/// How long a draining worker keeps an idle connection open for a request
+/// that may already be on its way.
+pub const DRAIN_GRACE: Duration = Duration::from_millis(1000);
+
+/// How long a draining worker waits when `worker_shutdown_timeout` is unset:
+/// nginx waits for in-flight requests without bound; rginx does too, but
+/// polls at this interval.
+pub const DRAIN_POLL: Duration = Duration::from_millis(50);
