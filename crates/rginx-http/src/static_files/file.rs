@@ -1,0 +1,347 @@
+//! nginx's static handler: the file for `$uri` with `Content-Type`,
+//! `Content-Length`, `Last-Modified`, `ETag`; a directory without its
+//! trailing slash is a 301 to `uri/`. The response then goes through the
+//! not-modified filter (304/412) and the range filter (206/416,
+//! `Accept-Ranges`), as nginx's header filters run in that order.
+
+use super::body::{FileBody, READ_AT_ONCE, Segment};
+use super::conditional::{self, ImsMode, Validators, Verdict};
+use super::escape::{EscapeKind, escape_uri};
+use super::path::{self, Failure};
+use super::range::{self, RangeInput, RangeVerdict};
+use super::{RequestState, Step};
+use crate::core_main::LogLevel;
+use crate::http_core::request::{Ctx, OutBody, Outcome};
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue};
+use http::{Method, Version};
+use http_body_util::BodyExt;
+use std::fs::{File, Metadata};
+use std::os::unix::fs::MetadataExt;
+use std::sync::Arc;
+
+/// The static handler.
+pub fn handle(ctx: &mut Ctx<'_>, state: &RequestState) -> Step {
+    let conf = ctx.loc_conf();
+    let method = &ctx.method;
+    if method != Method::GET && method != Method::HEAD && method != Method::POST {
+        return Step::Respond(Outcome::status(405, conf));
+    }
+    if ctx.uri.ends_with(b"/") {
+        return Step::Declined;
+    }
+    let sconf = &conf.static_files;
+    let root = sconf.root();
+    let mapped = path::map_uri_to_path(ctx, &root, &ctx.uri, state.add_uri_to_alias);
+    let (file, meta) = match path::open(&mapped.path) {
+        Ok(opened) => opened,
+        Err(err) => {
+            path::log_failure(ctx, "open()", &mapped.path, &err, sconf.log_not_found());
+            let status = match path::classify(&err) {
+                Failure::NotFound => 404,
+                Failure::Forbidden => 403,
+                Failure::Other => 500,
+            };
+            return Step::Respond(Outcome::status(status, conf));
+        }
+    };
+    if meta.is_dir() {
+        return Step::Respond(directory_redirect(ctx));
+    }
+    let Some(file) = file.filter(|_| meta.is_file()) else {
+        crate::log::error(
+            ctx,
+            LogLevel::Crit,
+            &format!(
+                "\"{}\" is not a regular file",
+                String::from_utf8_lossy(&mapped.path)
+            ),
+        );
+        return Step::Respond(Outcome::status(404, conf));
+    };
+    if method == Method::POST {
+        return Step::Respond(Outcome::status(405, conf));
+    }
+    let options = FileOptions {
+        gzip_encoded: false,
+        vary: state.gzip_vary,
+    };
+    Step::Done(respond(ctx, file, &meta, &ctx.uri.clone(), options))
+}
+
+/// 301 to the URI with a slash added (escaped, with the arguments when
+/// there are any), as an absolute URL unless `absolute_redirect off`.
+fn directory_redirect(ctx: &Ctx<'_>) -> Outcome {
+    let conf = ctx.loc_conf();
+    let mut target = Vec::with_capacity(ctx.uri.len() + 1);
+    escape_uri(&ctx.uri, EscapeKind::Uri, &mut target);
+    target.push(b'/');
+    if let Some(args) = ctx.args.as_deref().filter(|a| !a.is_empty()) {
+        target.push(b'?');
+        target.extend_from_slice(args);
+    }
+    // The header filter (request::process) makes it absolute.
+    let mut outcome = Outcome::status(301, conf);
+    outcome.location = HeaderValue::from_bytes(&target).ok();
+    outcome
+}
+
+/// `Last-Modified` / `Date` format for a Unix time (`ngx_http_time`),
+/// computed directly: it is on every static response's path.
+pub fn http_time(secs: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = secs.div_euclid(86400);
+    let seconds = secs.rem_euclid(86400);
+    // Howard Hinnant's civil-from-days: the proleptic Gregorian date.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+        DAYS[days.rem_euclid(7) as usize],
+        day,
+        MONTHS[(month - 1) as usize],
+        year,
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
+}
+
+fn header(name: &'static str, value: &str) -> Option<(HeaderName, HeaderValue)> {
+    Some((
+        HeaderName::from_static(name),
+        HeaderValue::from_str(value).ok()?,
+    ))
+}
+
+/// How a file is sent beyond the plain static case.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FileOptions {
+    /// The file is `uri.gz` (gzip_static): `Content-Encoding: gzip`, and
+    /// no byte ranges, as nginx's gzip_static module sends it.
+    pub gzip_encoded: bool,
+    /// nginx's `r->gzip_vary`: with `gzip_vary on`, `Vary: Accept-Encoding`.
+    pub vary: bool,
+}
+
+/// The 200 response for an open regular file, through the not-modified,
+/// headers and range filters. `uri` gives the extension for the MIME type.
+pub fn respond(
+    ctx: &Ctx<'_>,
+    file: File,
+    meta: &Metadata,
+    uri: &[u8],
+    options: FileOptions,
+) -> Outcome {
+    let mut outcome = respond_filtered(ctx, file, meta, uri, options);
+    if options.vary && ctx.loc_conf().static_files.gzip.vary() {
+        // nginx writes it right after Connection, before the listed headers.
+        outcome.headers.insert(
+            0,
+            (
+                HeaderName::from_static("vary"),
+                HeaderValue::from_static("Accept-Encoding"),
+            ),
+        );
+    }
+    outcome
+}
+
+fn respond_filtered(
+    ctx: &Ctx<'_>,
+    file: File,
+    meta: &Metadata,
+    uri: &[u8],
+    options: FileOptions,
+) -> Outcome {
+    let conf = ctx.loc_conf();
+    let sconf = &conf.static_files;
+    let size = meta.len();
+    let mtime = meta.mtime();
+    let etag = sconf
+        .etag
+        .unwrap_or(true)
+        .then(|| format!("\"{mtime:x}-{size:x}\""));
+    let content_type = path::content_type(ctx, uri);
+    let last_modified = HeaderValue::from_str(&http_time(mtime)).ok();
+    let headers = &ctx.parts.headers;
+
+    let verdict = conditional::check(
+        headers,
+        sconf.if_modified_since.unwrap_or(ImsMode::Exact),
+        &Validators {
+            last_modified: Some(mtime),
+            etag: etag.as_deref(),
+        },
+    );
+    let mut outcome = Outcome::status(200, conf);
+    match verdict {
+        Verdict::Send => {}
+        Verdict::NotModified => {
+            outcome.status = 304;
+            outcome.last_modified = last_modified;
+            outcome
+                .headers
+                .extend(etag.as_deref().and_then(|e| header("etag", e)));
+            super::header_filters(ctx, &mut outcome);
+            return outcome;
+        }
+        Verdict::PreconditionFailed => {
+            let mut failed = Outcome::status(412, conf);
+            super::header_filters(ctx, &mut failed);
+            return failed;
+        }
+    }
+    outcome.content_type = Some(content_type.clone());
+    outcome.last_modified = last_modified;
+    outcome
+        .headers
+        .extend(etag.as_deref().and_then(|e| header("etag", e)));
+    if options.gzip_encoded {
+        outcome.headers.extend(header("content-encoding", "gzip"));
+    }
+    super::header_filters(ctx, &mut outcome);
+
+    let max_ranges = sconf.max_ranges.unwrap_or(i32::MAX as u64);
+    let ranges = if max_ranges == 0 || ctx.head.version == Version::HTTP_09 || options.gzip_encoded
+    {
+        None
+    } else {
+        Some(range::check(
+            headers,
+            &RangeInput {
+                length: size,
+                last_modified: Some(mtime),
+                etag: etag.as_deref(),
+                max_ranges,
+            },
+        ))
+    };
+    let head_only = ctx.method == Method::HEAD;
+    let file = Arc::new(file);
+    match ranges {
+        None => {
+            outcome.body = Some(body(
+                &file,
+                vec![Segment::File {
+                    start: 0,
+                    end: size,
+                }],
+                size,
+                head_only,
+            ));
+        }
+        Some(RangeVerdict::Full) => {
+            outcome.headers.extend(header("accept-ranges", "bytes"));
+            outcome.body = Some(body(
+                &file,
+                vec![Segment::File {
+                    start: 0,
+                    end: size,
+                }],
+                size,
+                head_only,
+            ));
+        }
+        Some(RangeVerdict::NotSatisfiable) => {
+            // nginx answers with its 416 page: the headers gathered so far
+            // stay, except the validators, and the header filters run again
+            // for the new status.
+            let mut failed = Outcome::status(416, conf);
+            failed.headers = std::mem::take(&mut outcome.headers);
+            failed
+                .headers
+                .retain(|(name, _)| name != "etag" && name != "last-modified");
+            failed
+                .headers
+                .extend(header("content-range", &format!("bytes */{size}")));
+            super::header_filters(ctx, &mut failed);
+            return failed;
+        }
+        Some(RangeVerdict::Partial(ranges)) if ranges.len() == 1 => {
+            let r = ranges[0];
+            outcome.status = 206;
+            outcome.headers.extend(header(
+                "content-range",
+                &format!("bytes {}-{}/{size}", r.start, r.end - 1),
+            ));
+            outcome.body = Some(body(
+                &file,
+                vec![Segment::File {
+                    start: r.start,
+                    end: r.end,
+                }],
+                r.end - r.start,
+                head_only,
+            ));
+        }
+        Some(RangeVerdict::Partial(ranges)) => {
+            let parts = range::multipart(&ranges, &content_type, size);
+            outcome.status = 206;
+            outcome.content_type = Some(parts.content_type);
+            let mut segments = Vec::with_capacity(ranges.len() * 2 + 1);
+            for (r, part_header) in ranges.iter().zip(parts.part_headers) {
+                segments.push(Segment::Bytes(Bytes::from(part_header)));
+                segments.push(Segment::File {
+                    start: r.start,
+                    end: r.end,
+                });
+            }
+            segments.push(Segment::Bytes(Bytes::from(parts.trailer)));
+            outcome.body = Some(body(&file, segments, parts.length, head_only));
+        }
+    }
+    outcome
+}
+
+/// A body of known length: nothing is read for HEAD, small bodies are read
+/// now, large ones streamed.
+fn body(file: &Arc<File>, segments: Vec<Segment>, length: u64, head_only: bool) -> OutBody {
+    if head_only {
+        return OutBody::Sized(super::empty_body(), length);
+    }
+    if length <= READ_AT_ONCE
+        && let [Segment::File { start, end }] = segments.as_slice()
+    {
+        // On a read error fall through to streaming, which reports it in
+        // the body as nginx does once the header is out.
+        if let Ok(bytes) = FileBody::read_range(file, *start, *end) {
+            return OutBody::Full(bytes);
+        }
+    }
+    OutBody::Sized(FileBody::new(file.clone(), segments).boxed(), length)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::http_time;
+
+    #[test]
+    fn http_time_matches_chrono() {
+        for secs in [
+            0i64,
+            1,
+            951_782_400,
+            1_700_000_000,
+            2_147_483_647,
+            4_102_444_800,
+            -86_401,
+        ] {
+            let expected = chrono::DateTime::from_timestamp(secs, 0)
+                .unwrap()
+                .format("%a, %d %b %Y %H:%M:%S GMT")
+                .to_string();
+            assert_eq!(http_time(secs), expected, "{secs}");
+        }
+    }
+}
