@@ -1,0 +1,633 @@
+//! The upstream side of HTTP/1.x, written for the proxy rather than taken
+//! from a general client: the request goes out byte for byte as nginx
+//! writes it (header names as configured, nginx's order), the response
+//! head is read as nginx's parser reads it (lenient `Content-Length` and
+//! `Transfer-Encoding`, HTTP/0.9 answers, `proxy_buffer_size` as the
+//! limit), and the body is decoded (length, chunked, until close) straight
+//! from the socket into the response stream, so that a connection goes back
+//! to the keep-alive pool only when its response was read exactly.
+
+use crate::upstream::conn::Conn;
+use bytes::{Bytes, BytesMut};
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+/// Reads what the socket has into the connection's buffer.
+pub fn poll_fill(conn: &mut Conn, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
+    conn.poll_fill(cx)
+}
+
+async fn fill(conn: &mut Conn) -> io::Result<usize> {
+    std::future::poll_fn(|cx| poll_fill(conn, cx)).await
+}
+
+/// A response head as nginx keeps it.
+#[derive(Clone, Debug, Default)]
+pub struct ResponseHead {
+    pub status: u16,
+    /// The reason phrase as sent.
+    pub reason: Vec<u8>,
+    /// An HTTP/0.9 answer: no head, everything is body.
+    pub http09: bool,
+    /// Header lines in order, names as sent.
+    pub headers: Vec<(Vec<u8>, Vec<u8>)>,
+    /// nginx's `content_length_n` (an unreadable value counts as none).
+    pub content_length: Option<u64>,
+    pub chunked: bool,
+    /// `Connection: close`, or an HTTP/1.0 answer.
+    pub connection_close: bool,
+}
+
+impl ResponseHead {
+    /// The first header of a (lowercase) name.
+    pub fn get(&self, lower: &[u8]) -> Option<&[u8]> {
+        self.headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(lower))
+            .map(|(_, value)| value.as_slice())
+    }
+}
+
+/// Why no response head came.
+#[derive(Debug)]
+pub enum HeadError {
+    /// The upstream closed before a complete head.
+    Closed,
+    Io(io::Error),
+    TimedOut,
+    /// More than `proxy_buffer_size` without the end of the head.
+    TooBig,
+    /// nginx's "upstream sent invalid header" (the text after it).
+    Invalid(String),
+}
+
+/// Reads a response head (skipping interim 1xx answers other than 101),
+/// within `timeout` in all. Body bytes read with it stay in `conn.buf`.
+pub async fn read_head(
+    conn: &mut Conn,
+    limit: usize,
+    timeout: Duration,
+) -> Result<ResponseHead, HeadError> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(result) = try_parse(&mut conn.buf, limit) {
+            let head = result?;
+            if (100..200).contains(&head.status) && head.status != 101 {
+                continue;
+            }
+            return Ok(head);
+        }
+        if conn.buf.len() >= limit {
+            return Err(HeadError::TooBig);
+        }
+        match tokio::time::timeout_at(deadline, fill(conn)).await {
+            Err(_) => return Err(HeadError::TimedOut),
+            Ok(Err(err)) => return Err(HeadError::Io(err)),
+            Ok(Ok(0)) => {
+                // nginx passes an HTTP/0.9 answer that ended already.
+                if !conn.buf.is_empty() && !starts_like_http(&conn.buf) {
+                    return Ok(http09());
+                }
+                return Err(HeadError::Closed);
+            }
+            Ok(Ok(_)) => {}
+        }
+    }
+}
+
+fn http09() -> ResponseHead {
+    ResponseHead {
+        status: 200,
+        http09: true,
+        connection_close: true,
+        ..ResponseHead::default()
+    }
+}
+
+/// Whether the bytes so far may still be an `HTTP/x.y NNN` status line.
+fn starts_like_http(buf: &[u8]) -> bool {
+    let n = buf.len().min(5);
+    buf[..n] == b"HTTP/"[..n]
+}
+
+/// Parses a head from the start of `buf` when complete (consuming it);
+/// `None` when more bytes are needed.
+fn try_parse(buf: &mut BytesMut, limit: usize) -> Option<Result<ResponseHead, HeadError>> {
+    if !starts_like_http(buf) {
+        // nginx: "upstream sent no valid HTTP/1.0 header", then the bytes
+        // are passed as an HTTP/0.9 body.
+        return Some(Ok(http09()));
+    }
+    let end = find_head_end(&buf[..buf.len().min(limit)])?;
+    let head = buf.split_to(end);
+    let mut lines = head[..]
+        .split(|&b| b == b'\n')
+        .map(|line| line.strip_suffix(b"\r").unwrap_or(line));
+    let status_line = lines.next().unwrap_or_default();
+    let Some((minor, status, reason)) = parse_status_line(status_line) else {
+        // A malformed status line is an HTTP/0.9 answer for nginx; put the
+        // bytes back as body.
+        let mut body = BytesMut::from(&head[..]);
+        body.extend_from_slice(buf);
+        *buf = body;
+        return Some(Ok(http09()));
+    };
+    let mut parsed = ResponseHead {
+        status,
+        reason: reason.to_vec(),
+        connection_close: minor == 0,
+        ..ResponseHead::default()
+    };
+    for line in lines {
+        if line.is_empty() {
+            break;
+        }
+        let (name, value) = match line.iter().position(|&b| b == b':') {
+            Some(colon) => (&line[..colon], &line[colon + 1..]),
+            None => (line, &line[line.len()..]),
+        };
+        let value = trim_spaces(value);
+        if name.is_empty() || name.contains(&0) || value.contains(&0) {
+            return Some(Err(HeadError::Invalid(
+                String::from_utf8_lossy(line).into_owned(),
+            )));
+        }
+        if name.eq_ignore_ascii_case(b"content-length") {
+            parsed.content_length = atoof(value);
+        } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
+            parsed.chunked |= contains_ignore_case(value, b"chunked");
+        } else if name.eq_ignore_ascii_case(b"connection") {
+            parsed.connection_close |= contains_ignore_case(value, b"close");
+        }
+        parsed.headers.push((name.to_vec(), value.to_vec()));
+    }
+    if parsed.chunked {
+        parsed.content_length = None;
+    }
+    Some(Ok(parsed))
+}
+
+/// The end of the head: after the first empty line.
+fn find_head_end(buf: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while let Some(pos) = buf[i..].iter().position(|&b| b == b'\n') {
+        let at = i + pos;
+        let rest = &buf[at + 1..];
+        if rest.starts_with(b"\n") {
+            return Some(at + 2);
+        }
+        if rest.starts_with(b"\r\n") {
+            return Some(at + 3);
+        }
+        i = at + 1;
+    }
+    None
+}
+
+/// `HTTP/1.1 200 OK` -> (1 for HTTP/1.1 and later, status, reason).
+fn parse_status_line(line: &[u8]) -> Option<(u8, u16, &[u8])> {
+    let rest = line.strip_prefix(b"HTTP/")?;
+    let dot = rest.iter().position(|&b| b == b'.')?;
+    let (major, rest) = (&rest[..dot], &rest[dot + 1..]);
+    let space = rest.iter().position(|&b| b == b' ')?;
+    let (minor, rest) = (&rest[..space], &rest[space..]);
+    if major.is_empty() || minor.is_empty() || !major.iter().chain(minor).all(u8::is_ascii_digit) {
+        return None;
+    }
+    let rest = trim_spaces(rest);
+    let code = rest.get(..3)?;
+    if !code.iter().all(u8::is_ascii_digit) || rest.get(3).is_some_and(|&b| b != b' ') {
+        return None;
+    }
+    let status = code.iter().fold(0u16, |n, &d| n * 10 + u16::from(d - b'0'));
+    if status < 100 {
+        return None;
+    }
+    let number = |digits: &[u8]| crate::values::atoi(digits.get(..digits.len().min(6))?);
+    // nginx: a version below 1.1 means the connection closes.
+    let version = number(major)? * 1000 + number(minor)?;
+    let reason = rest.get(4..).unwrap_or_default();
+    Some((u8::from(version >= 1001), status, reason))
+}
+
+fn trim_spaces(value: &[u8]) -> &[u8] {
+    let start = value.iter().position(|&b| b != b' ').unwrap_or(value.len());
+    let end = value
+        .iter()
+        .rposition(|&b| b != b' ')
+        .map_or(start, |e| e + 1);
+    &value[start..end.max(start)]
+}
+
+fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// nginx's `ngx_atoof`: digits only.
+fn atoof(value: &[u8]) -> Option<u64> {
+    crate::values::atoi(value)
+}
+
+/// How the response body is delimited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Framing {
+    /// No body (HEAD, 204, 304, `Content-Length: 0`).
+    Empty,
+    Length(u64),
+    Chunked,
+    /// Until the upstream closes.
+    Close,
+}
+
+impl Framing {
+    /// nginx's `ngx_http_proxy_input_filter_init`.
+    pub fn of(head: &ResponseHead, head_request: bool) -> Framing {
+        if head.http09 {
+            Framing::Close
+        } else if matches!(head.status, 204 | 304) || head_request {
+            Framing::Empty
+        } else if head.chunked {
+            Framing::Chunked
+        } else {
+            match head.content_length {
+                Some(0) => Framing::Empty,
+                Some(n) => Framing::Length(n),
+                None => Framing::Close,
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Chunk {
+    /// Waiting for a size line.
+    Size,
+    Data(u64),
+    /// The CRLF after a chunk's data.
+    DataEnd,
+    Trailers,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum State {
+    Length(u64),
+    Chunked(Chunk),
+    Close,
+    Done,
+}
+
+/// What the body reports when it ends.
+pub enum End {
+    /// Read to the end; the connection may be reused if `reusable`.
+    Complete { conn: Conn, reusable: bool },
+    /// Failed or abandoned (the client went away): the connection is gone.
+    Aborted,
+}
+
+/// Called once when the body ends, however it ends.
+pub type OnEnd = Box<dyn FnOnce(End) + Send + Sync>;
+/// Writes an error-log line (the message, without the request context).
+pub type OnError = Box<dyn Fn(crate::core_main::LogLevel, &str) + Send + Sync>;
+
+/// The upstream response body, streamed to the client.
+pub struct UpstreamBody {
+    conn: Option<Conn>,
+    state: State,
+    framing: Framing,
+    connection_close: bool,
+    read_timeout: Duration,
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
+    on_end: Option<OnEnd>,
+    on_error: OnError,
+}
+
+impl UpstreamBody {
+    pub fn new(
+        conn: Conn,
+        framing: Framing,
+        connection_close: bool,
+        read_timeout: Duration,
+        on_end: OnEnd,
+        on_error: OnError,
+    ) -> UpstreamBody {
+        let state = match framing {
+            Framing::Empty => State::Done,
+            Framing::Length(n) => State::Length(n),
+            Framing::Chunked => State::Chunked(Chunk::Size),
+            Framing::Close => State::Close,
+        };
+        UpstreamBody {
+            conn: Some(conn),
+            state,
+            framing,
+            connection_close,
+            read_timeout,
+            timer: None,
+            on_end: Some(on_end),
+            on_error,
+        }
+    }
+
+    fn finish(&mut self) {
+        self.state = State::Done;
+        let Some(conn) = self.conn.take() else {
+            return;
+        };
+        let exact = matches!(
+            self.framing,
+            Framing::Length(_) | Framing::Chunked | Framing::Empty
+        );
+        if exact && !conn.buf.is_empty() && matches!(self.framing, Framing::Length(_)) {
+            (self.on_error)(
+                crate::core_main::LogLevel::Warn,
+                "upstream sent more data than specified in \"Content-Length\" header while reading upstream",
+            );
+        }
+        let reusable = exact && !self.connection_close && conn.buf.is_empty();
+        if let Some(on_end) = self.on_end.take() {
+            on_end(End::Complete { conn, reusable });
+        }
+    }
+
+    fn fail(&mut self, message: &str) -> io::Error {
+        (self.on_error)(crate::core_main::LogLevel::Error, message);
+        self.state = State::Done;
+        self.conn = None;
+        if let Some(on_end) = self.on_end.take() {
+            on_end(End::Aborted);
+        }
+        io::Error::other(message.to_string())
+    }
+
+    /// More bytes from the upstream, with `proxy_read_timeout` between
+    /// reads. `Ok(0)` is the end of the stream.
+    fn poll_more(&mut self, cx: &mut Context<'_>) -> Poll<Result<usize, String>> {
+        let Some(conn) = self.conn.as_mut() else {
+            return Poll::Ready(Ok(0));
+        };
+        match poll_fill(conn, cx) {
+            Poll::Ready(Ok(n)) => {
+                self.timer = None;
+                Poll::Ready(Ok(n))
+            }
+            Poll::Ready(Err(err)) => Poll::Ready(Err(format!(
+                "recv() failed {} while reading upstream",
+                rginx_conf::error::os_error_suffix(&err)
+            ))),
+            Poll::Pending => {
+                let timeout = self.read_timeout;
+                let timer = self
+                    .timer
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+                match timer.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Err(
+                        "upstream timed out (110: Connection timed out) while reading upstream"
+                            .into(),
+                    )),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
+        }
+    }
+
+    fn buf(&mut self) -> &mut BytesMut {
+        match self.conn.as_mut() {
+            Some(conn) => &mut conn.buf,
+            None => unreachable!("the body reads only while it has its connection"),
+        }
+    }
+
+    fn poll_data(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, String>>> {
+        const PREMATURE: &str = "upstream prematurely closed connection while reading upstream";
+        const INVALID: &str = "upstream sent invalid chunked response while reading upstream";
+        loop {
+            match self.state {
+                State::Done => return Poll::Ready(None),
+                State::Length(0) => {
+                    self.finish();
+                    return Poll::Ready(None);
+                }
+                State::Length(remaining) | State::Chunked(Chunk::Data(remaining)) => {
+                    if self.buf().is_empty() {
+                        match self.poll_more(cx) {
+                            Poll::Pending => return Poll::Pending,
+                            Poll::Ready(Err(message)) => return Poll::Ready(Some(Err(message))),
+                            Poll::Ready(Ok(0)) => {
+                                return Poll::Ready(Some(Err(PREMATURE.into())));
+                            }
+                            Poll::Ready(Ok(_)) => continue,
+                        }
+                    }
+                    let take = remaining.min(self.buf().len() as u64);
+                    let data = self.buf().split_to(take as usize).freeze();
+                    let left = remaining - take;
+                    self.state = match self.state {
+                        State::Length(_) => State::Length(left),
+                        _ if left == 0 => State::Chunked(Chunk::DataEnd),
+                        _ => State::Chunked(Chunk::Data(left)),
+                    };
+                    return Poll::Ready(Some(Ok(data)));
+                }
+                State::Close => {
+                    if !self.buf().is_empty() {
+                        let data = self.buf().split().freeze();
+                        return Poll::Ready(Some(Ok(data)));
+                    }
+                    match self.poll_more(cx) {
+                        Poll::Pending => return Poll::Pending,
+                        Poll::Ready(Err(message)) => return Poll::Ready(Some(Err(message))),
+                        Poll::Ready(Ok(0)) => {
+                            self.finish();
+                            return Poll::Ready(None);
+                        }
+                        Poll::Ready(Ok(_)) => continue,
+                    }
+                }
+                State::Chunked(chunk) => {
+                    let step = match chunk {
+                        Chunk::Size | Chunk::Trailers => {
+                            let buf = self.buf();
+                            match buf.iter().position(|&b| b == b'\n') {
+                                Some(pos) => {
+                                    let line = buf.split_to(pos + 1);
+                                    let line = line.strip_suffix(b"\n").unwrap_or(&line);
+                                    let line = line.strip_suffix(b"\r").unwrap_or(line);
+                                    Some(match chunk {
+                                        Chunk::Size => match chunk_size(line) {
+                                            Some(0) => Ok(State::Chunked(Chunk::Trailers)),
+                                            Some(n) => Ok(State::Chunked(Chunk::Data(n))),
+                                            None => Err(INVALID),
+                                        },
+                                        _ if line.is_empty() => Ok(State::Length(0)),
+                                        _ => Ok(State::Chunked(Chunk::Trailers)),
+                                    })
+                                }
+                                None if buf.len() > 4096 => Some(Err(INVALID)),
+                                None => None,
+                            }
+                        }
+                        Chunk::DataEnd => {
+                            let buf = self.buf();
+                            if buf.starts_with(b"\r\n") {
+                                let _ = buf.split_to(2);
+                                Some(Ok(State::Chunked(Chunk::Size)))
+                            } else if buf.starts_with(b"\n") {
+                                let _ = buf.split_to(1);
+                                Some(Ok(State::Chunked(Chunk::Size)))
+                            } else if buf.is_empty() || &buf[..] == b"\r" {
+                                None
+                            } else {
+                                Some(Err(INVALID))
+                            }
+                        }
+                        Chunk::Data(_) => unreachable!("handled with Length"),
+                    };
+                    match step {
+                        Some(Ok(state)) => self.state = state,
+                        Some(Err(message)) => return Poll::Ready(Some(Err(message.into()))),
+                        None => match self.poll_more(cx) {
+                            Poll::Pending => return Poll::Pending,
+                            Poll::Ready(Err(message)) => return Poll::Ready(Some(Err(message))),
+                            Poll::Ready(Ok(0)) => {
+                                return Poll::Ready(Some(Err(PREMATURE.into())));
+                            }
+                            Poll::Ready(Ok(_)) => {}
+                        },
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A chunk-size line: hex digits, then optional extensions.
+fn chunk_size(line: &[u8]) -> Option<u64> {
+    let digits_end = line
+        .iter()
+        .position(|b| !b.is_ascii_hexdigit())
+        .unwrap_or(line.len());
+    if digits_end == 0 || digits_end > 15 {
+        return None;
+    }
+    let rest = &line[digits_end..];
+    if !(rest.is_empty()
+        || rest.starts_with(b";")
+        || rest.starts_with(b" ")
+        || rest.starts_with(b"\t"))
+    {
+        return None;
+    }
+    let text = std::str::from_utf8(&line[..digits_end]).ok()?;
+    u64::from_str_radix(text, 16).ok()
+}
+
+impl hyper::body::Body for UpstreamBody {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<hyper::body::Frame<Bytes>, io::Error>>> {
+        let this = self.get_mut();
+        match this.poll_data(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Ready(Some(Ok(data))) => {
+                if matches!(this.state, State::Length(0)) {
+                    // The last bytes: give the connection back now rather
+                    // than when the client asks for more.
+                    this.finish();
+                }
+                Poll::Ready(Some(Ok(hyper::body::Frame::data(data))))
+            }
+            Poll::Ready(Some(Err(message))) => Poll::Ready(Some(Err(this.fail(&message)))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self.state, State::Done)
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        match self.state {
+            State::Length(n) => hyper::body::SizeHint::with_exact(n),
+            State::Done => hyper::body::SizeHint::with_exact(0),
+            _ => hyper::body::SizeHint::default(),
+        }
+    }
+}
+
+impl Drop for UpstreamBody {
+    fn drop(&mut self) {
+        // The client went away (or the response is a HEAD's): the
+        // connection cannot be reused with bytes of this response pending.
+        self.conn = None;
+        if let Some(on_end) = self.on_end.take() {
+            on_end(End::Aborted);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(bytes: &[u8]) -> (ResponseHead, Vec<u8>) {
+        let mut buf = BytesMut::from(bytes);
+        let head = try_parse(&mut buf, 4096).expect("complete").expect("valid");
+        (head, buf.to_vec())
+    }
+
+    #[test]
+    fn heads_as_nginx_reads_them() {
+        let (head, rest) = parse(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A:  b \r\nSet-Cookie: a=1\r\n\r\nhello",
+        );
+        assert_eq!(head.status, 200);
+        assert_eq!(head.content_length, Some(5));
+        assert_eq!(head.get(b"x-a"), Some(&b"b"[..]));
+        assert!(!head.connection_close);
+        assert_eq!(rest, b"hello");
+        assert_eq!(Framing::of(&head, false), Framing::Length(5));
+        assert_eq!(Framing::of(&head, true), Framing::Empty);
+
+        let (head, _) =
+            parse(b"HTTP/1.0 404 Not Found\nTransfer-Encoding: chunked\nContent-Length: 9\n\n");
+        assert_eq!(head.status, 404);
+        assert!(head.connection_close);
+        assert!(head.chunked);
+        assert_eq!(head.content_length, None);
+
+        let (head, _) = parse(b"HTTP/1.1 200 OK\r\nContent-Length: x\r\nConnection: Close\r\n\r\n");
+        assert_eq!(head.content_length, None);
+        assert!(head.connection_close);
+        assert_eq!(Framing::of(&head, false), Framing::Close);
+
+        let (head, rest) = parse(b"hello world");
+        assert!(head.http09);
+        assert_eq!(rest, b"hello world");
+    }
+
+    #[test]
+    fn incomplete_heads_wait() {
+        let mut buf = BytesMut::from(&b"HTTP/1.1 200 OK\r\nX: y\r\n"[..]);
+        assert!(try_parse(&mut buf, 4096).is_none());
+        let mut buf = BytesMut::from(&b"HTT"[..]);
+        assert!(try_parse(&mut buf, 4096).is_none());
+    }
+
+    #[test]
+    fn chunk_sizes() {
+        assert_eq!(chunk_size(b"1a"), Some(26));
+        assert_eq!(chunk_size(b"0;ext=1"), Some(0));
+        assert_eq!(chunk_size(b"zz"), None);
+        assert_eq!(chunk_size(b""), None);
+        assert_eq!(chunk_size(b"ffffffffffffffff"), None);
+    }
+}

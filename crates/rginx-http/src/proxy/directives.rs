@@ -1,0 +1,604 @@
+//! The proxy module's directive setters, with nginx's checks and words.
+
+use super::conf::{self, PassTarget, Pattern, ProxyConf, ProxyPass, Rewrite, Vars, ft, ign};
+use crate::compile::{Compiler, Target};
+use crate::http_core::LocationKind;
+use crate::registry::Spec;
+use crate::upstream::{self, url};
+use crate::values;
+use crate::variables::{self, Template};
+use rginx_conf::{Arg, ConfError, Directive};
+use std::sync::Arc;
+use std::time::Duration;
+
+fn proxy_conf<'a>(t: &'a mut Target<'_>) -> Result<&'a mut ProxyConf, ConfError> {
+    match t {
+        Target::Http(http) => Ok(&mut http.conf.proxy),
+        Target::Server(_, server) => Ok(&mut server.conf.proxy),
+        Target::Location(location) => Ok(&mut location.conf.proxy),
+        _ => Err(ConfError::bare(
+            "internal error: proxy directive out of place",
+        )),
+    }
+}
+
+fn compile(c: &mut Compiler, d: &Directive, value: &Arg) -> Result<Template, ConfError> {
+    variables::compile(value, &mut c.variables, &d.loc)
+}
+
+/// nginx's `ngx_http_proxy_set_vars`.
+fn vars_of(parsed: &url::Url) -> Vars {
+    if parsed.unix {
+        return Vars {
+            host_header: b"localhost".to_vec(),
+            port: Vec::new(),
+            uri: parsed.uri.clone(),
+        };
+    }
+    let (host_header, port) = if parsed.no_port || parsed.port == 80 {
+        (parsed.host.clone(), b"80".to_vec())
+    } else {
+        let mut host = parsed.host.clone();
+        host.push(b':');
+        host.extend_from_slice(&parsed.port_text);
+        (host, parsed.port_text.clone())
+    };
+    Vars {
+        host_header,
+        port,
+        uri: parsed.uri.clone(),
+    }
+}
+
+/// Parses the part of a `proxy_pass` URL after `http://`, as
+/// `ngx_http_proxy_pass` and `ngx_http_proxy_eval` do.
+pub fn parse_pass_url(rest: &[u8], no_resolve: bool) -> Result<url::Url, &'static str> {
+    url::parse(
+        rest,
+        url::Options {
+            default_port: 80,
+            uri_part: true,
+            no_resolve,
+        },
+    )
+}
+
+pub(super) fn vars_for(parsed: &url::Url) -> Vars {
+    vars_of(parsed)
+}
+
+fn set_proxy_pass(c: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
+    let Target::Location(location) = t else {
+        return Err(ConfError::bare("internal error: proxy_pass out of place"));
+    };
+    if location.conf.proxy.pass.is_some() {
+        return Err(values::duplicate(d));
+    }
+    let url = &d.args[0];
+    if url.as_bytes().contains(&b'$') {
+        let template = compile(c, d, url)?;
+        location.conf.proxy.pass = Some(Arc::new(ProxyPass {
+            url: url.clone(),
+            target: PassTarget::Dynamic(template),
+            location: location.name.as_bytes().to_vec(),
+        }));
+        return Ok(());
+    }
+    let bytes = url.as_bytes();
+    let rest = if bytes.len() >= 7 && bytes[..7].eq_ignore_ascii_case(b"http://") {
+        &bytes[7..]
+    } else if bytes.len() >= 8 && bytes[..8].eq_ignore_ascii_case(b"https://") {
+        return Err(ConfError::at(&d.loc, "https protocol requires SSL support"));
+    } else {
+        return Err(ConfError::at(&d.loc, "invalid URL prefix"));
+    };
+    let parsed = parse_pass_url(rest, true).map_err(|err| {
+        ConfError::at(
+            &d.loc,
+            format!("{err} in upstream \"{}\"", String::from_utf8_lossy(rest)),
+        )
+    })?;
+    let upstream = c.upstreams.add_implicit(
+        upstream::Wanted {
+            url: &parsed,
+            text: rest,
+        },
+        &d.loc,
+    )?;
+    let vars = vars_of(&parsed);
+    let mut location_name = location.name.as_bytes().to_vec();
+    if matches!(
+        location.kind,
+        LocationKind::Named | LocationKind::Regex(_) | LocationKind::Noname
+    ) {
+        if !vars.uri.is_empty() {
+            return Err(ConfError::at(
+                &d.loc,
+                "\"proxy_pass\" cannot have URI part in location given by regular expression, \
+                 or inside named location, or inside \"if\" statement, or inside \
+                 \"limit_except\" block",
+            ));
+        }
+        location_name.clear();
+    }
+    location.conf.proxy.pass = Some(Arc::new(ProxyPass {
+        url: url.clone(),
+        target: PassTarget::Static { upstream, vars },
+        location: location_name,
+    }));
+    Ok(())
+}
+
+fn set_header(c: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
+    let value = compile(c, d, &d.args[1])?;
+    let conf = proxy_conf(t)?;
+    let source = conf.headers_source.get_or_insert_with(Default::default);
+    Arc::make_mut(source).push((d.args[0].clone(), value));
+    Ok(())
+}
+
+fn set_http_version(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
+    let conf = proxy_conf(t)?;
+    if conf.http_11.is_some() {
+        return Err(values::duplicate(d));
+    }
+    conf.http_11 = Some(match d.args[0].as_bytes() {
+        b"1.0" => false,
+        b"1.1" => true,
+        _ => {
+            return Err(ConfError::at(
+                &d.loc,
+                format!("invalid value \"{}\"", d.args[0]),
+            ));
+        }
+    });
+    Ok(())
+}
+
+fn set_method(c: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
+    if proxy_conf(t)?.method.is_some() {
+        return Err(values::duplicate(d));
+    }
+    let method = compile(c, d, &d.args[0])?;
+    proxy_conf(t)?.method = Some(method);
+    Ok(())
+}
+
+fn set_body(c: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
+    if proxy_conf(t)?.set_body.is_some() {
+        return Err(values::duplicate(d));
+    }
+    let body = compile(c, d, &d.args[0])?;
+    proxy_conf(t)?.set_body = Some(body);
+    Ok(())
+}
+
+macro_rules! flag_setter {
+    ($name:ident, $field:ident) => {
+        fn $name(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
+            values::flag_slot(&mut proxy_conf(t)?.$field, d)
+        }
+    };
+}
+
+flag_setter!(set_pass_request_headers, pass_request_headers);
+flag_setter!(set_pass_request_body, pass_request_body);
+flag_setter!(set_buffering, buffering);
+flag_setter!(set_request_buffering, request_buffering);
+flag_setter!(set_intercept_errors, intercept_errors);
+flag_setter!(set_socket_keepalive, socket_keepalive);
+
+fn msec_slot(slot: &mut Option<Duration>, d: &Directive) -> Result<(), ConfError> {
+    if slot.is_some() {
+        return Err(values::duplicate(d));
+    }
+    *slot = Some(values::msec(d, &d.args[0])?);
+    Ok(())
+}
+
+fn size_slot(slot: &mut Option<u64>, d: &Directive) -> Result<(), ConfError> {
+    if slot.is_some() {
+        return Err(values::duplicate(d));
+    }
+    *slot = Some(values::size(d, &d.args[0])?);
+    Ok(())
+}
+
+fn number_slot(slot: &mut Option<u64>, d: &Directive) -> Result<(), ConfError> {
+    if slot.is_some() {
+        return Err(values::duplicate(d));
+    }
+    *slot = Some(values::number(d, &d.args[0])?);
+    Ok(())
+}
+
+macro_rules! slot_setter {
+    ($name:ident, $field:ident, $slot:ident) => {
+        fn $name(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
+            $slot(&mut proxy_conf(t)?.$field, d)
+        }
+    };
+}
+
+slot_setter!(set_connect_timeout, connect_timeout, msec_slot);
+slot_setter!(set_send_timeout, send_timeout, msec_slot);
+slot_setter!(set_read_timeout, read_timeout, msec_slot);
+slot_setter!(set_next_upstream_timeout, next_upstream_timeout, msec_slot);
+slot_setter!(set_next_upstream_tries, next_upstream_tries, number_slot);
+slot_setter!(set_buffer_size, buffer_size, size_slot);
+slot_setter!(set_busy_buffers_size, busy_buffers_size, size_slot);
+slot_setter!(set_max_temp_file_size, max_temp_file_size, size_slot);
+slot_setter!(set_temp_file_write_size, temp_file_write_size, size_slot);
+slot_setter!(
+    set_headers_hash_max_size,
+    headers_hash_max_size,
+    number_slot
+);
+slot_setter!(
+    set_headers_hash_bucket_size,
+    headers_hash_bucket_size,
+    number_slot
+);
+
+/// nginx's `ngx_conf_set_bufs_slot`.
+fn set_buffers(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
+    let conf = proxy_conf(t)?;
+    if conf.buffers.is_some() {
+        return Err(values::duplicate(d));
+    }
+    let invalid = || values::directive_error(d, "invalid value");
+    let number = values::atoi(d.args[0].as_bytes())
+        .filter(|n| *n != 0)
+        .ok_or_else(invalid)?;
+    let size = values::parse_size(d.args[1].as_bytes())
+        .filter(|n| *n != 0)
+        .ok_or_else(invalid)?;
+    conf.buffers = Some((number, size));
+    Ok(())
+}
+
+/// nginx's `ngx_conf_set_bitmask_slot`: values add up over directives of
+/// one level; a repeated value only warns.
+fn bitmask(
+    c: &mut Compiler,
+    d: &Directive,
+    slot: &mut Option<u32>,
+    names: &[(&str, u32)],
+) -> Result<(), ConfError> {
+    let mut mask = slot.unwrap_or(0);
+    for arg in &d.args {
+        let Some((_, bit)) = names
+            .iter()
+            .find(|(name, _)| arg.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
+        else {
+            return Err(ConfError::at(&d.loc, format!("invalid value \"{arg}\"")));
+        };
+        if mask & bit != 0 {
+            c.warn(ConfError::at(&d.loc, format!("duplicate value \"{arg}\"")));
+        } else {
+            mask |= bit;
+        }
+    }
+    *slot = Some(mask | ft::SET);
+    Ok(())
+}
+
+fn set_next_upstream(c: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
+    let mut slot = proxy_conf(t)?.next_upstream;
+    bitmask(c, d, &mut slot, ft::NAMES)?;
+    proxy_conf(t)?.next_upstream = slot;
+    Ok(())
+}
+
+fn set_ignore_headers(
+    c: &mut Compiler,
+    d: &Directive,
+    t: &mut Target<'_>,
+) -> Result<(), ConfError> {
+    let mut slot = proxy_conf(t)?.ignore_headers;
+    bitmask(c, d, &mut slot, ign::NAMES)?;
+    proxy_conf(t)?.ignore_headers = slot;
+    Ok(())
+}
+
+fn set_hide_header(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
+    proxy_conf(t)?
+        .hide_headers
+        .get_or_insert_with(Vec::new)
+        .push(d.args[0].clone());
+    Ok(())
+}
+
+fn set_pass_header(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
+    proxy_conf(t)?
+        .pass_headers
+        .get_or_insert_with(Vec::new)
+        .push(d.args[0].clone());
+    Ok(())
+}
+
+/// `~re` / `~*re` (with `caseless_only`, `~re` is already caseless, as
+/// for `proxy_cookie_domain`).
+fn regex_pattern(
+    c: &mut Compiler,
+    d: &Directive,
+    value: &[u8],
+    caseless_only: bool,
+) -> Result<Pattern, ConfError> {
+    let (pattern, caseless) = match value.strip_prefix(b"*") {
+        Some(rest) if !caseless_only => (rest, true),
+        _ => (value, caseless_only),
+    };
+    let regex = crate::regex::Regex::compile(&Arg::new(pattern), caseless, &d.loc)?;
+    crate::rewrite::define_named_captures(c, &regex);
+    Ok(Pattern::Regex(Arc::new(regex)))
+}
+
+fn set_redirect(c: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
+    let conf = proxy_conf(t)?;
+    if conf.redirect == Some(false) {
+        return Err(values::duplicate(d));
+    }
+    conf.redirect = Some(true);
+    let first = d.args[0].as_bytes();
+    if d.args.len() == 1 {
+        if first == b"off" {
+            if conf.redirects.is_some() {
+                return Err(values::duplicate(d));
+            }
+            conf.redirect = Some(false);
+            return Ok(());
+        }
+        if first != b"default" {
+            return Err(ConfError::at(
+                &d.loc,
+                format!("invalid parameter \"{}\"", d.args[0]),
+            ));
+        }
+        let rule = match conf.pass.as_deref() {
+            Some(ProxyPass {
+                target: PassTarget::Dynamic(_),
+                ..
+            }) => {
+                return Err(ConfError::at(
+                    &d.loc,
+                    "\"proxy_redirect default\" cannot be used with \"proxy_pass\" directive \
+                     with variables",
+                ));
+            }
+            Some(pass) => conf::default_redirect(pass),
+            None => None,
+        };
+        let Some(rule) = rule else {
+            return Err(ConfError::at(
+                &d.loc,
+                "\"proxy_redirect default\" should be placed after the \"proxy_pass\" directive",
+            ));
+        };
+        push_rule(&mut conf.redirects, rule);
+        return Ok(());
+    }
+    let pattern = match first.strip_prefix(b"~") {
+        Some(rest) => regex_pattern(c, d, rest, false)?,
+        None => Pattern::Prefix(compile(c, d, &d.args[0])?),
+    };
+    let replacement = compile(c, d, &d.args[1])?;
+    push_rule(
+        &mut proxy_conf(t)?.redirects,
+        Rewrite {
+            pattern,
+            replacement,
+        },
+    );
+    Ok(())
+}
+
+fn push_rule(rules: &mut Option<Arc<Vec<Rewrite>>>, rule: Rewrite) {
+    Arc::make_mut(rules.get_or_insert_with(Default::default)).push(rule);
+}
+
+/// The common part of `proxy_cookie_domain` and `proxy_cookie_path`.
+fn cookie_rule(
+    c: &mut Compiler,
+    d: &Directive,
+    t: &mut Target<'_>,
+    domain: bool,
+) -> Result<(), ConfError> {
+    type Rules = Option<Option<Arc<Vec<Rewrite>>>>;
+    fn slot_of(conf: &mut ProxyConf, domain: bool) -> &mut Rules {
+        if domain {
+            &mut conf.cookie_domains
+        } else {
+            &mut conf.cookie_paths
+        }
+    }
+    let current = slot_of(proxy_conf(t)?, domain);
+    if matches!(current, Some(None)) {
+        return Err(values::duplicate(d));
+    }
+    if d.args.len() == 1 {
+        if d.args[0].as_bytes() == b"off" {
+            if current.is_some() {
+                return Err(values::duplicate(d));
+            }
+            *current = Some(None);
+            return Ok(());
+        }
+        return Err(ConfError::at(
+            &d.loc,
+            format!("invalid parameter \"{}\"", d.args[0]),
+        ));
+    }
+    let first = d.args[0].as_bytes();
+    let mut replacement = d.args[1].as_bytes();
+    let pattern = match first.strip_prefix(b"~") {
+        Some(rest) => regex_pattern(c, d, rest, domain)?,
+        None if domain => {
+            let pattern = first.strip_prefix(b".").unwrap_or(first);
+            replacement = replacement.strip_prefix(b".").unwrap_or(replacement);
+            Pattern::Domain(compile(c, d, &Arg::new(pattern))?)
+        }
+        None => Pattern::Prefix(compile(c, d, &d.args[0])?),
+    };
+    let replacement = compile(c, d, &Arg::new(replacement))?;
+    let current = slot_of(proxy_conf(t)?, domain);
+    let rules = current.get_or_insert_with(|| Some(Arc::default()));
+    if let Some(rules) = rules {
+        Arc::make_mut(rules).push(Rewrite {
+            pattern,
+            replacement,
+        });
+    }
+    Ok(())
+}
+
+fn set_cookie_domain(c: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
+    cookie_rule(c, d, t, true)
+}
+
+fn set_cookie_path(c: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
+    cookie_rule(c, d, t, false)
+}
+
+const MODULE: &str = "ngx_http_proxy_module";
+const STREAMED: &str = "accepted: responses are streamed with back-pressure, never spooled to disk";
+
+macro_rules! spec {
+    ($name:literal, $set:ident, $note:expr) => {
+        Spec {
+            module: MODULE,
+            name: $name,
+            set: $set,
+            note: $note,
+        }
+    };
+}
+
+pub static SPECS: &[Spec] = &[
+    spec!(
+        "proxy_pass",
+        set_proxy_pass,
+        "upstream groups, host:port, unix:, URI replacement, variables"
+    ),
+    spec!(
+        "proxy_set_header",
+        set_header,
+        "nginx's defaults (Host $proxy_host, Connection close) and inheritance"
+    ),
+    spec!("proxy_http_version", set_http_version, "1.0 or 1.1"),
+    spec!("proxy_method", set_method, "method of the upstream request"),
+    spec!("proxy_set_body", set_body, "body of the upstream request"),
+    spec!(
+        "proxy_pass_request_headers",
+        set_pass_request_headers,
+        "client headers passed or not"
+    ),
+    spec!(
+        "proxy_pass_request_body",
+        set_pass_request_body,
+        "client body passed or not"
+    ),
+    spec!(
+        "proxy_request_buffering",
+        set_request_buffering,
+        "read the whole body first (retries possible) or stream it"
+    ),
+    spec!(
+        "proxy_buffering",
+        set_buffering,
+        "accepted: the response is streamed either way"
+    ),
+    spec!(
+        "proxy_buffer_size",
+        set_buffer_size,
+        "largest response header accepted"
+    ),
+    spec!("proxy_buffers", set_buffers, STREAMED),
+    spec!("proxy_busy_buffers_size", set_busy_buffers_size, STREAMED),
+    spec!("proxy_max_temp_file_size", set_max_temp_file_size, STREAMED),
+    spec!(
+        "proxy_temp_file_write_size",
+        set_temp_file_write_size,
+        STREAMED
+    ),
+    spec!(
+        "proxy_connect_timeout",
+        set_connect_timeout,
+        "504 and failover on expiry"
+    ),
+    spec!(
+        "proxy_send_timeout",
+        set_send_timeout,
+        "between two writes to the upstream"
+    ),
+    spec!(
+        "proxy_read_timeout",
+        set_read_timeout,
+        "between two reads; idle timeout of WebSocket tunnels"
+    ),
+    spec!(
+        "proxy_next_upstream",
+        set_next_upstream,
+        "error, timeout, invalid_header, http_5xx/403/404/429, non_idempotent, off"
+    ),
+    spec!(
+        "proxy_next_upstream_tries",
+        set_next_upstream_tries,
+        "limit on tries"
+    ),
+    spec!(
+        "proxy_next_upstream_timeout",
+        set_next_upstream_timeout,
+        "limit on time spent trying"
+    ),
+    spec!(
+        "proxy_intercept_errors",
+        set_intercept_errors,
+        "upstream errors go to error_page"
+    ),
+    spec!(
+        "proxy_hide_header",
+        set_hide_header,
+        "on top of nginx's hidden headers"
+    ),
+    spec!(
+        "proxy_pass_header",
+        set_pass_header,
+        "passes a header hidden by default"
+    ),
+    spec!(
+        "proxy_ignore_headers",
+        set_ignore_headers,
+        "X-Accel-Redirect honoured unless ignored"
+    ),
+    spec!(
+        "proxy_redirect",
+        set_redirect,
+        "default, off, prefix, regex, with variables"
+    ),
+    spec!(
+        "proxy_cookie_domain",
+        set_cookie_domain,
+        "Set-Cookie domain rewriting"
+    ),
+    spec!(
+        "proxy_cookie_path",
+        set_cookie_path,
+        "Set-Cookie path rewriting"
+    ),
+    spec!(
+        "proxy_socket_keepalive",
+        set_socket_keepalive,
+        "SO_KEEPALIVE on upstream sockets"
+    ),
+    spec!(
+        "proxy_headers_hash_max_size",
+        set_headers_hash_max_size,
+        "accepted: rginx's header tables need no sizing"
+    ),
+    spec!(
+        "proxy_headers_hash_bucket_size",
+        set_headers_hash_bucket_size,
+        "accepted: rginx's header tables need no sizing"
+    ),
+];

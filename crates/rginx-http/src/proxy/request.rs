@@ -1,0 +1,193 @@
+//! The upstream request's line and headers, as nginx's
+//! `ngx_http_proxy_create_request` writes them: the URI by nginx's rules
+//! (the location prefix replaced by the URI part of `proxy_pass`; without
+//! one, the request's URI as received when unchanged, else the normalised
+//! one, escaped), then the configured headers with nginx's defaults, then
+//! the client's other headers.
+
+use super::body::Prepared;
+use super::conf::{HeaderValue, PassTarget, ProxyConf, ProxyPass, Vars};
+use crate::http_core::LocationKind;
+use crate::http_core::request::Ctx;
+use crate::variables::eval::render;
+
+/// nginx's `NGX_ESCAPE_URI` set: what is %-encoded when a URI is rebuilt.
+fn needs_escape(b: u8) -> bool {
+    b <= 0x20
+        || b >= 0x7f
+        || matches!(
+            b,
+            b'"' | b'#' | b'%' | b'<' | b'>' | b'?' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
+        )
+}
+
+fn escape_into(out: &mut Vec<u8>, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in bytes {
+        if needs_escape(b) {
+            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
+        } else {
+            out.push(b);
+        }
+    }
+}
+
+/// What nginx knows about the request's URI that rginx's request keeps
+/// implicitly: whether it is still the one received (`valid_unparsed_uri`),
+/// whether the location was found with it (`valid_location`), whether it
+/// must be escaped again (`quoted_uri || internal`).
+struct UriState {
+    unparsed_valid: bool,
+    location_valid: bool,
+    escape: bool,
+}
+
+fn uri_state(ctx: &Ctx<'_>) -> UriState {
+    let target = &ctx.head.target;
+    let path_end = target
+        .iter()
+        .position(|&b| b == b'?')
+        .unwrap_or(target.len());
+    let quoted = target[..path_end].contains(&b'%');
+    let original =
+        crate::http_core::uri::normalise(target, ctx.server.merge_slashes.unwrap_or(true));
+    let unchanged = original
+        .as_ref()
+        .is_some_and(|o| o.path == ctx.uri && o.args == ctx.args);
+    // A rewrite changed the URI and the location was not searched again
+    // with it (`rewrite ... break`): nginx then ignores the URI part.
+    let rewritten = !ctx.internal && !unchanged;
+    let location_valid = !rewritten
+        || match ctx.location {
+            Some(location) => match location.kind {
+                LocationKind::Prefix | LocationKind::PrefixNoRegex => {
+                    ctx.uri.starts_with(location.name.as_bytes())
+                }
+                LocationKind::Exact => ctx.uri == location.name.as_bytes(),
+                _ => true,
+            },
+            None => true,
+        };
+    UriState {
+        unparsed_valid: unchanged && !ctx.internal,
+        location_valid,
+        escape: quoted || ctx.internal || rewritten,
+    }
+}
+
+/// The URI of the upstream request; `None` for nginx's "zero length URI
+/// to proxy".
+pub fn uri(ctx: &Ctx<'_>, pass: &ProxyPass, vars: &Vars) -> Option<Vec<u8>> {
+    let dynamic = matches!(pass.target, PassTarget::Dynamic(_));
+    if dynamic && !vars.uri.is_empty() {
+        return Some(vars.uri.clone());
+    }
+    let state = uri_state(ctx);
+    if vars.uri.is_empty() && state.unparsed_valid {
+        return Some(ctx.head.target.clone());
+    }
+    let location_len = if state.location_valid && !vars.uri.is_empty() {
+        pass.location.len()
+    } else {
+        0
+    };
+    let mut out = Vec::with_capacity(ctx.uri.len() + vars.uri.len() + 16);
+    if state.location_valid {
+        out.extend_from_slice(&vars.uri);
+    }
+    let rest = ctx.uri.get(location_len..).unwrap_or_default();
+    if state.escape {
+        escape_into(&mut out, rest);
+    } else {
+        out.extend_from_slice(rest);
+    }
+    if let Some(args) = ctx.args.as_ref().filter(|a| !a.is_empty()) {
+        out.push(b'?');
+        out.extend_from_slice(args);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// `Content-Type` -> `Content-Type`: the conventional spelling of a
+/// header name whose original case the request no longer carries.
+fn title_case(name: &str, out: &mut Vec<u8>) {
+    let mut upper = true;
+    for b in name.bytes() {
+        out.push(if upper { b.to_ascii_uppercase() } else { b });
+        upper = b == b'-';
+    }
+}
+
+/// The request line and headers.
+pub fn head(
+    ctx: &Ctx<'_>,
+    conf: &ProxyConf,
+    method: &[u8],
+    uri: &[u8],
+    body: &Prepared,
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(512);
+    out.extend_from_slice(method);
+    out.push(b' ');
+    out.extend_from_slice(uri);
+    out.extend_from_slice(if conf.http_11() {
+        b" HTTP/1.1\r\n"
+    } else {
+        b" HTTP/1.0\r\n"
+    });
+    let plan = conf.headers.clone().unwrap_or_default();
+    for header in &plan.set {
+        let value = match &header.value {
+            HeaderValue::Empty => continue,
+            HeaderValue::Template(template) => render(ctx, template),
+            HeaderValue::BodyLength => match body.length {
+                Some(length) if !body.chunked => length.to_string().into_bytes(),
+                _ => continue,
+            },
+            HeaderValue::Chunked if body.chunked => b"chunked".to_vec(),
+            HeaderValue::Chunked => continue,
+        };
+        if value.is_empty() {
+            continue;
+        }
+        out.extend_from_slice(&header.name);
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(&value);
+        out.extend_from_slice(b"\r\n");
+    }
+    if conf.pass_request_headers.unwrap_or(true) {
+        for (name, value) in &ctx.parts.headers {
+            if plan.covers(name.as_str().as_bytes()) {
+                continue;
+            }
+            title_case(name.as_str(), &mut out);
+            out.extend_from_slice(b": ");
+            out.extend_from_slice(value.as_bytes());
+            out.extend_from_slice(b"\r\n");
+        }
+    }
+    out.extend_from_slice(b"\r\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_as_nginx() {
+        let mut out = Vec::new();
+        escape_into(&mut out, b"/a b/%/?#\"~x");
+        assert_eq!(out, b"/a%20b/%25/%3F%23%22~x");
+        let mut out = Vec::new();
+        escape_into(&mut out, "/é".as_bytes());
+        assert_eq!(out, b"/%C3%A9");
+    }
+
+    #[test]
+    fn title_cases_names() {
+        let mut out = Vec::new();
+        title_case("x-forwarded-for", &mut out);
+        assert_eq!(out, b"X-Forwarded-For");
+    }
+}

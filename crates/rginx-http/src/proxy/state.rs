@@ -1,0 +1,171 @@
+//! What a request keeps of its trips upstream, for `$upstream_*`,
+//! `$proxy_host`/`$proxy_port` and the `upstream: "..."` part of error-log
+//! lines (nginx's `r->upstream_states` and `u->headers_in`).
+
+use std::time::Duration;
+
+/// One try of one peer (nginx's `ngx_http_upstream_state_t`); an entry
+/// without a peer separates the tries of two upstream requests (an internal
+/// redirect proxied again), shown as ` : `.
+#[derive(Clone, Debug, Default)]
+pub struct Attempt {
+    pub peer: Option<String>,
+    /// 0: none yet (`-`).
+    pub status: u16,
+    pub connect_time: Option<Duration>,
+    pub header_time: Option<Duration>,
+    pub response_time: Option<Duration>,
+    pub response_length: u64,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+}
+
+/// The upstream side of a request.
+#[derive(Clone, Debug, Default)]
+pub struct UpstreamState {
+    pub attempts: Vec<Attempt>,
+    /// `$proxy_host`, `$proxy_port`.
+    pub proxy_host: Vec<u8>,
+    pub proxy_port: Vec<u8>,
+    /// The response headers as the upstream sent them (`$upstream_http_*`).
+    pub headers: Vec<(Vec<u8>, Vec<u8>)>,
+    /// `http://PEER/URI` of the try in progress, for error-log lines.
+    pub log_target: Option<String>,
+}
+
+/// Which time `$upstream_*_time` shows.
+#[derive(Clone, Copy, Debug)]
+pub enum TimeKind {
+    Connect,
+    Header,
+    Response,
+}
+
+/// Which length `$upstream_*` shows.
+#[derive(Clone, Copy, Debug)]
+pub enum LengthKind {
+    Response,
+    Received,
+    Sent,
+}
+
+impl UpstreamState {
+    /// nginx's list format: `, ` between tries, ` : ` between upstream
+    /// requests (where an entry without a peer stands).
+    fn join(&self, mut each: impl FnMut(&Attempt, &mut Vec<u8>)) -> Option<Vec<u8>> {
+        if self.attempts.is_empty() {
+            return None;
+        }
+        let mut out = Vec::new();
+        let mut i = 0;
+        loop {
+            each(&self.attempts[i], &mut out);
+            i += 1;
+            if i == self.attempts.len() {
+                break;
+            }
+            if self.attempts[i].peer.is_some() {
+                out.extend_from_slice(b", ");
+            } else {
+                out.extend_from_slice(b" : ");
+                i += 1;
+                if i == self.attempts.len() {
+                    break;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// `$upstream_addr`.
+    pub fn addr(&self) -> Option<Vec<u8>> {
+        self.join(|a, out| {
+            if let Some(peer) = &a.peer {
+                out.extend_from_slice(peer.as_bytes());
+            }
+        })
+    }
+
+    /// `$upstream_status`.
+    pub fn status(&self) -> Option<Vec<u8>> {
+        self.join(|a, out| {
+            if a.status != 0 {
+                out.extend_from_slice(a.status.to_string().as_bytes());
+            } else {
+                out.push(b'-');
+            }
+        })
+    }
+
+    /// `$upstream_connect_time`, `$upstream_header_time`,
+    /// `$upstream_response_time`: seconds with milliseconds.
+    pub fn time(&self, kind: TimeKind) -> Option<Vec<u8>> {
+        self.join(|a, out| {
+            let time = match kind {
+                TimeKind::Connect => a.connect_time,
+                TimeKind::Header => a.header_time,
+                TimeKind::Response => a.response_time,
+            };
+            match time {
+                Some(time) => {
+                    let ms = time.as_millis();
+                    out.extend_from_slice(format!("{}.{:03}", ms / 1000, ms % 1000).as_bytes());
+                }
+                None => out.push(b'-'),
+            }
+        })
+    }
+
+    /// `$upstream_response_length`, `$upstream_bytes_received`,
+    /// `$upstream_bytes_sent`.
+    pub fn length(&self, kind: LengthKind) -> Option<Vec<u8>> {
+        self.join(|a, out| {
+            let n = match kind {
+                LengthKind::Response => a.response_length,
+                LengthKind::Received => a.bytes_received,
+                LengthKind::Sent => a.bytes_sent,
+            };
+            out.extend_from_slice(n.to_string().as_bytes());
+        })
+    }
+
+    /// `$upstream_http_NAME` (NAME lowercase with `-`): the first header of
+    /// that name.
+    pub fn header(&self, name: &[u8]) -> Option<&[u8]> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_slice())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attempt(peer: &str, status: u16) -> Attempt {
+        Attempt {
+            peer: Some(peer.into()),
+            status,
+            ..Attempt::default()
+        }
+    }
+
+    #[test]
+    fn lists_as_nginx_writes_them() {
+        let mut state = UpstreamState::default();
+        assert_eq!(state.addr(), None);
+        state.attempts.push(attempt("127.0.0.1:1", 502));
+        state.attempts.push(attempt("127.0.0.1:2", 200));
+        assert_eq!(state.addr().unwrap(), b"127.0.0.1:1, 127.0.0.1:2");
+        assert_eq!(state.status().unwrap(), b"502, 200");
+        state.attempts.push(Attempt::default());
+        state.attempts.push(attempt("u", 0));
+        assert_eq!(
+            state.addr().unwrap(),
+            b"127.0.0.1:1, 127.0.0.1:2 : u".to_vec()
+        );
+        assert_eq!(state.status().unwrap(), b"502, 200 : -");
+        assert_eq!(state.time(TimeKind::Header).unwrap(), b"-, - : -".to_vec());
+    }
+}
