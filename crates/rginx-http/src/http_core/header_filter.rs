@@ -1,0 +1,290 @@
+//! nginx's header filter decisions made once a response is known: the
+//! browser quirks (keep-alive, MSIE/Chrome padding), keep-alive, the
+//! absolute `Location`, and the request-body size check.
+
+use super::request::{Ctx, Outcome};
+use http::{HeaderValue, Method, Version};
+
+/// What nginx's `ngx_http_process_user_agent` makes of the User-Agent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Browser {
+    pub msie: bool,
+    pub msie6: bool,
+    pub chrome: bool,
+    pub safari: bool,
+}
+
+impl Browser {
+    pub fn of(user_agent: &[u8]) -> Browser {
+        let mut browser = Browser::default();
+        if let Some(at) = find(user_agent, b"MSIE ")
+            && at + 7 < user_agent.len()
+        {
+            browser.msie = true;
+            if user_agent[at + 6] == b'.' {
+                match user_agent[at + 5] {
+                    b'4' | b'5' => browser.msie6 = true,
+                    b'6' => browser.msie6 = find(&user_agent[at + 8..], b"SV1").is_none(),
+                    _ => {}
+                }
+            }
+        }
+        if find(user_agent, b"Opera").is_some() {
+            return Browser::default();
+        }
+        if !browser.msie && find(user_agent, b"Gecko/").is_none() {
+            if find(user_agent, b"Chrome/").is_some() {
+                browser.chrome = true;
+            } else if find(user_agent, b"Safari/").is_some()
+                && find(user_agent, b"Mac OS X").is_some()
+            {
+                browser.safari = true;
+            }
+        }
+        browser
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+impl Ctx<'_> {
+    pub fn browser(&self) -> Browser {
+        Browser::of(
+            self.parts
+                .headers
+                .get(http::header::USER_AGENT)
+                .map(|v| v.as_bytes())
+                .unwrap_or_default(),
+        )
+    }
+}
+
+/// nginx's keep-alive decision (`ngx_http_update_location_config` and the
+/// header filter): keep the connection unless the client, the limits or the
+/// browser quirks say otherwise.
+pub fn keepalive(ctx: &Ctx<'_>, outcome: &mut Outcome) {
+    let client = &ctx.loc_conf().client;
+    if !ctx.location_searched {
+        // Answered before the location was searched (a server-level
+        // `return`): nginx's limits were never checked, the header says
+        // keep-alive, but `keepalive_timeout 0` still closes after it.
+        if !ctx.head.keep_alive {
+            outcome.close = true;
+        } else if client.keepalive_timeout().is_zero() {
+            outcome.close_after = true;
+        }
+        if !outcome.close
+            && let Some(Some(header)) = client.keepalive_header
+        {
+            outcome.keepalive_header = Some(header.as_secs());
+        }
+        return;
+    }
+    let browser = ctx.browser();
+    let (no_msie6, no_safari) = client.keepalive_disable.unwrap_or((true, false));
+    if !ctx.head.keep_alive
+        || client.keepalive_timeout().is_zero()
+        || ctx.connection_requests >= client.keepalive_requests()
+        || (no_msie6 && browser.msie6 && ctx.method == Method::POST)
+        || (no_safari && browser.safari)
+    {
+        outcome.close = true;
+    }
+    if !outcome.close
+        && let Some(Some(header)) = client.keepalive_header
+    {
+        outcome.keepalive_header = Some(header.as_secs());
+    }
+}
+
+/// nginx pads its 4xx/5xx pages for MSIE and Chrome (`msie_padding`), so
+/// they show the server's page instead of their own.
+pub fn msie_padding(ctx: &Ctx<'_>, outcome: &mut Outcome) {
+    let browser = ctx.browser();
+    outcome.msie_padding = outcome.body.is_none()
+        && outcome.status >= 400
+        && ctx.loc_conf().msie_padding.unwrap_or(true)
+        && (browser.msie || browser.chrome)
+        && ctx.head.version != Version::HTTP_09;
+}
+
+/// nginx's check after the location is found: a declared body over
+/// `client_max_body_size` is refused with 413.
+pub fn body_too_large(ctx: &Ctx<'_>) -> bool {
+    let limit = ctx.loc_conf().client.client_max_body_size();
+    if limit == 0 {
+        return false;
+    }
+    let declared = ctx
+        .parts
+        .headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match declared {
+        Some(length) if length > limit => {
+            crate::log::error(
+                ctx,
+                crate::core_main::LogLevel::Error,
+                &format!("client intended to send too large body: {length} bytes"),
+            );
+            true
+        }
+        _ => false,
+    }
+}
+
+/// nginx's header filter for `Location`: a relative redirect becomes
+/// absolute (`absolute_redirect`, `server_name_in_redirect`,
+/// `port_in_redirect`).
+pub fn absolute_location(ctx: &Ctx<'_>, outcome: &mut Outcome) {
+    let Some(location) = &outcome.location else {
+        return;
+    };
+    let conf = ctx.loc_conf();
+    if location.as_bytes().first() != Some(&b'/') {
+        // nginx writes a Location it did not rewrite in the general header
+        // list, after Connection.
+        if let Some(location) = outcome.location.take() {
+            outcome
+                .headers
+                .insert(0, (http::header::LOCATION, location));
+        }
+        return;
+    }
+    if !conf.absolute_redirect.unwrap_or(true) {
+        // Not rewritten either: it stays in the general list, after
+        // Connection.
+        if let Some(location) = outcome.location.take() {
+            outcome
+                .headers
+                .insert(0, (http::header::LOCATION, location));
+        }
+        return;
+    }
+    let host: Vec<u8> = if conf.server_name_in_redirect.unwrap_or(false) {
+        ctx.server.primary_name().to_vec()
+    } else if let Some(host) = &ctx.host {
+        host.clone()
+    } else {
+        ctx.conn
+            .local
+            .map(|local| local.ip().to_string().into_bytes())
+            .unwrap_or_default()
+    };
+    let mut absolute = b"http://".to_vec();
+    absolute.extend_from_slice(&host);
+    if conf.port_in_redirect.unwrap_or(true)
+        && let Some(local) = ctx.conn.local
+        && local.port() != 80
+    {
+        absolute.extend_from_slice(format!(":{}", local.port()).as_bytes());
+    }
+    absolute.extend_from_slice(location.as_bytes());
+    outcome.location = HeaderValue::from_bytes(&absolute).ok();
+}
+
+/// nginx's header and range filters: `Last-Modified` only on 200, 206 and
+/// 304; `Accept-Ranges` only on 200 (an error page served from a file by
+/// `error_page` has neither).
+pub fn status_headers(outcome: &mut Outcome) {
+    if !matches!(outcome.status, 200 | 206 | 304) {
+        outcome.last_modified = None;
+    }
+    if outcome.status != 200 {
+        outcome
+            .headers
+            .retain(|(name, _)| *name != http::header::ACCEPT_RANGES);
+    }
+}
+
+/// Puts nginx's built-in page (and its padding) into a response that has
+/// no body of its own, so the log phase counts the bytes sent.
+pub fn builtin_page(outcome: &mut Outcome) {
+    if outcome.body.is_some() || outcome.abort {
+        return;
+    }
+    match super::special_response::error_page(outcome.status, outcome.server_tokens) {
+        Some(mut page) => {
+            if outcome.msie_padding {
+                page.push_str(super::special_response::MSIE_PADDING);
+            }
+            outcome.content_type = Some("text/html".to_string());
+            outcome.body = Some(super::request::OutBody::Full(bytes::Bytes::from(page)));
+            outcome.special_response = true;
+        }
+        // nginx answers a status it has no page for with an empty body.
+        None if outcome.status >= 300 && outcome.status != 304 => {
+            outcome.body = Some(super::request::OutBody::Full(bytes::Bytes::new()));
+            outcome.special_response = true;
+        }
+        None => {}
+    }
+}
+
+/// What the log phase sees of a response: its status, every header as it
+/// goes out, and the bytes (`$body_bytes_sent`, `$bytes_sent`) it carries.
+pub fn response_info(outcome: &Outcome) -> super::request::ResponseInfo {
+    use http::header;
+    let status = super::special_response::wire_status(outcome.status);
+    let mut headers = Vec::new();
+    if let Some(value) = outcome
+        .content_type
+        .as_ref()
+        .and_then(|t| HeaderValue::from_str(t).ok())
+    {
+        headers.push((header::CONTENT_TYPE, value));
+    }
+    let length = outcome
+        .body
+        .as_ref()
+        .and_then(super::request::OutBody::known_len);
+    if let Some(length) = length {
+        headers.push((header::CONTENT_LENGTH, HeaderValue::from(length)));
+    }
+    if let Some(value) = &outcome.last_modified {
+        headers.push((header::LAST_MODIFIED, value.clone()));
+    }
+    if let Some(value) = &outcome.location {
+        headers.push((header::LOCATION, value.clone()));
+    }
+    headers.push((
+        header::CONNECTION,
+        HeaderValue::from_static(if outcome.close { "close" } else { "keep-alive" }),
+    ));
+    if let Some(timeout) = outcome.keepalive_header
+        && let Ok(value) = HeaderValue::from_str(&format!("timeout={timeout}"))
+    {
+        headers.push((http::HeaderName::from_static("keep-alive"), value));
+    }
+    headers.extend(outcome.headers.iter().cloned());
+    let body_bytes = if outcome.head_only {
+        0
+    } else {
+        length.unwrap_or(0)
+    };
+    // The head as written: status line, Server and Date, the headers, and
+    // the blank line.
+    let reason = super::special_response::reason_phrase(status).unwrap_or("");
+    let server = if outcome.server_tokens {
+        super::special_response::RGINX_VER.len()
+    } else {
+        "rginx".len()
+    };
+    let mut head = "HTTP/1.1 000 \r\n".len() + reason.len();
+    head += "Server: \r\n".len() + server;
+    head += "Date: Mon, 01 Jan 2024 00:00:00 GMT\r\n".len();
+    for (name, value) in &headers {
+        head += name.as_str().len() + 2 + value.len() + 2;
+    }
+    head += 2;
+    super::request::ResponseInfo {
+        status,
+        headers,
+        body_bytes,
+        bytes: head as u64 + body_bytes,
+        complete: true,
+    }
+}
