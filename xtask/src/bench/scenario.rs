@@ -1,0 +1,296 @@
+//! The serving scenarios: their stable names, what each measures, and the one nginx.conf
+//! each writes, which nginx and rginx then run unchanged.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Worker counts and wrk connection counts every serving scenario runs at.
+pub const WORKERS: [u32; 2] = [1, 2];
+pub const CONNECTIONS: [u32; 2] = [50, 200];
+
+/// Size of the body the proxy backend returns.
+pub const BACKEND_BODY_LEN: usize = 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// `return 200 "ok\n"`.
+    Return,
+    /// A static file under `root`.
+    Static,
+    /// `gzip on` at this `gzip_comp_level`, static file.
+    Gzip(u8),
+    /// `proxy_pass` to a backend with nginx's defaults: HTTP/1.0, one upstream connection
+    /// per request.
+    Proxy,
+    /// `proxy_pass` to an `upstream` with a `keepalive` pool (HTTP/1.1 upstream).
+    ProxyKeepalive,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Scenario {
+    pub name: &'static str,
+    pub what: &'static str,
+    pub path: &'static str,
+    /// Extra request headers wrk sends.
+    pub headers: &'static [&'static str],
+    pub content: Content,
+    pub tls: bool,
+}
+
+impl Scenario {
+    pub fn needs_backend(&self) -> bool {
+        matches!(self.content, Content::Proxy | Content::ProxyKeepalive)
+    }
+
+    pub fn scheme(&self) -> &'static str {
+        if self.tls { "https" } else { "http" }
+    }
+}
+
+pub const SCENARIOS: &[Scenario] = &[
+    Scenario {
+        name: "return-200",
+        what: "`return 200 \"ok\\n\"`: the request path without content",
+        path: "/",
+        headers: &[],
+        content: Content::Return,
+        tls: false,
+    },
+    Scenario {
+        name: "static-1k",
+        what: "a 1 KiB static file",
+        path: "/1k.html",
+        headers: &[],
+        content: Content::Static,
+        tls: false,
+    },
+    Scenario {
+        name: "static-1m",
+        what: "a 1 MiB static file",
+        path: "/1m.html",
+        headers: &[],
+        content: Content::Static,
+        tls: false,
+    },
+    Scenario {
+        name: "static-1m-gzip1",
+        what: "the 1 MiB file (text) gzipped on the fly, `gzip_comp_level 1`",
+        path: "/1m.html",
+        headers: &["Accept-Encoding: gzip"],
+        content: Content::Gzip(1),
+        tls: false,
+    },
+    Scenario {
+        name: "static-1m-gzip6",
+        what: "the 1 MiB file (text) gzipped on the fly, `gzip_comp_level 6`",
+        path: "/1m.html",
+        headers: &["Accept-Encoding: gzip"],
+        content: Content::Gzip(6),
+        tls: false,
+    },
+    Scenario {
+        name: "proxy",
+        what: "`proxy_pass` with nginx's defaults (HTTP/1.0, a new upstream connection per request) to an nginx backend returning 1 KiB",
+        path: "/",
+        headers: &[],
+        content: Content::Proxy,
+        tls: false,
+    },
+    Scenario {
+        name: "proxy-keepalive",
+        what: "`proxy_pass` to an `upstream` with `keepalive 32` (HTTP/1.1, reused upstream connections)",
+        path: "/",
+        headers: &[],
+        content: Content::ProxyKeepalive,
+        tls: false,
+    },
+    Scenario {
+        name: "proxy-new-conn",
+        what: "as proxy-keepalive, but every client request on a new client connection (`Connection: close`)",
+        path: "/",
+        headers: &["Connection: close"],
+        content: Content::ProxyKeepalive,
+        tls: false,
+    },
+    Scenario {
+        name: "tls-1k",
+        what: "the 1 KiB file over TLS (ECDSA P-256 certificate), keep-alive connections",
+        path: "/1k.html",
+        headers: &[],
+        content: Content::Static,
+        tls: true,
+    },
+    Scenario {
+        name: "tls-handshake",
+        what: "the 1 KiB file over TLS with `Connection: close`: one full handshake per request",
+        path: "/1k.html",
+        headers: &["Connection: close"],
+        content: Content::Static,
+        tls: true,
+    },
+];
+
+/// Where a serving config's files live; all paths absolute so that nothing depends on how
+/// a server resolves relative paths.
+pub struct ConfEnv<'a> {
+    pub prefix: &'a Path,
+    pub port: u16,
+    pub backend_port: u16,
+}
+
+fn p(prefix: &Path, rel: &str) -> String {
+    prefix.join(rel).display().to_string()
+}
+
+/// The head every generated serving config shares: runs in the foreground as root, with
+/// its pid file and logs under the prefix.
+fn main_head(out: &mut String, prefix: &Path, workers: u32) {
+    let _ = writeln!(out, "user root;");
+    let _ = writeln!(out, "daemon off;");
+    let _ = writeln!(out, "worker_processes {workers};");
+    let _ = writeln!(out, "pid {};", p(prefix, "logs/nginx.pid"));
+    let _ = writeln!(out, "error_log {} warn;", p(prefix, "logs/error.log"));
+    out.push_str("\nevents {\n    worker_connections 4096;\n}\n\n");
+}
+
+/// The config of one scenario at `workers` worker processes.
+pub fn serving_config(s: &Scenario, workers: u32, env: &ConfEnv) -> String {
+    let pre = env.prefix;
+    let mut c = format!(
+        "# Generated by `cargo xtask bench` for scenario {}; nginx and rginx run it unchanged.\n",
+        s.name
+    );
+    main_head(&mut c, pre, workers);
+    c.push_str("http {\n");
+    let _ = writeln!(c, "    access_log {};", p(pre, "logs/access.log"));
+    if s.content == Content::ProxyKeepalive {
+        let _ = write!(
+            c,
+            "\n    upstream backend {{\n        server 127.0.0.1:{};\n        keepalive 32;\n    }}\n",
+            env.backend_port
+        );
+    }
+    c.push_str("\n    server {\n");
+    let ssl = if s.tls { " ssl" } else { "" };
+    let _ = writeln!(c, "        listen 127.0.0.1:{}{ssl};", env.port);
+    c.push_str("        server_name localhost;\n");
+    if s.tls {
+        let _ = writeln!(c, "        ssl_certificate {};", p(pre, "cert.pem"));
+        let _ = writeln!(c, "        ssl_certificate_key {};", p(pre, "key.pem"));
+    }
+    let _ = writeln!(c, "        root {};", p(pre, "html"));
+    match s.content {
+        Content::Return => c.push_str("\n        location / {\n            return 200 \"ok\\n\";\n        }\n"),
+        Content::Static => c.push_str("\n        location / {\n        }\n"),
+        Content::Gzip(level) => {
+            let _ = write!(
+                c,
+                "        gzip on;\n        gzip_comp_level {level};\n\n        location / {{\n        }}\n"
+            );
+        }
+        Content::Proxy => {
+            let _ = write!(
+                c,
+                "\n        location / {{\n            proxy_pass http://127.0.0.1:{};\n        }}\n",
+                env.backend_port
+            );
+        }
+        Content::ProxyKeepalive => c.push_str(
+            "\n        location / {\n            proxy_pass http://backend;\n            proxy_http_version 1.1;\n            proxy_set_header Connection \"\";\n        }\n",
+        ),
+    }
+    c.push_str("    }\n}\n");
+    c
+}
+
+/// The proxy scenarios' backend: an nginx returning a fixed 1 KiB body. It is the same
+/// process for both servers under test, so it costs them the same.
+pub fn backend_config(prefix: &Path, port: u16) -> String {
+    let mut c = String::from("# Generated by `cargo xtask bench`: the proxy scenarios' backend.\n");
+    main_head(&mut c, prefix, 1);
+    let body = "x".repeat(BACKEND_BODY_LEN - 1);
+    let _ = write!(
+        c,
+        "http {{\n    access_log off;\n    keepalive_requests 1000000;\n\n    server {{\n        listen 127.0.0.1:{port};\n\n        location / {{\n            return 200 \"{body}\\n\";\n        }}\n    }}\n}}\n"
+    );
+    c
+}
+
+/// Deterministic, compressible page text of exactly `len` bytes: words drawn by a fixed
+/// linear congruential generator, so gzip has real work (not a run of one byte) and every
+/// run serves the same bytes.
+pub fn page_text(len: usize) -> Vec<u8> {
+    const WORDS: &[&str] = &[
+        "the",
+        "server",
+        "request",
+        "upstream",
+        "location",
+        "worker",
+        "header",
+        "nginx",
+        "connection",
+        "keepalive",
+        "buffer",
+        "response",
+        "static",
+        "content",
+        "proxy",
+        "cache",
+        "timeout",
+        "client",
+        "status",
+        "module",
+        "config",
+        "listen",
+        "event",
+        "signal",
+    ];
+    let mut out = Vec::with_capacity(len + 16);
+    out.extend_from_slice(b"<html><body><p>\n");
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut col = 0;
+    while out.len() < len {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let w = WORDS[(x >> 33) as usize % WORDS.len()];
+        out.extend_from_slice(w.as_bytes());
+        col += w.len() + 1;
+        if col > 72 {
+            out.push(b'\n');
+            col = 0;
+        } else {
+            out.push(b' ');
+        }
+    }
+    out.truncate(len);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique() {
+        for (i, s) in SCENARIOS.iter().enumerate() {
+            assert!(
+                SCENARIOS[i + 1..].iter().all(|t| t.name != s.name),
+                "{}",
+                s.name
+            );
+        }
+    }
+
+    #[test]
+    fn page_text_is_exact_deterministic_and_compressible_text() {
+        let a = page_text(1 << 20);
+        assert_eq!(a.len(), 1 << 20);
+        assert_eq!(a, page_text(1 << 20));
+        assert!(a.iter().all(|b| b.is_ascii()));
+        // Not one repeated byte: many distinct 8-byte windows.
+        let windows: std::collections::HashSet<&[u8]> = a[..4096].windows(8).collect();
+        assert!(windows.len() > 1000, "{}", windows.len());
+    }
+}
