@@ -121,6 +121,10 @@ pub struct GzipBody {
     /// hold back is at most what went in since.
     flushed_in: u64,
     out_size: usize,
+    /// Output held back until a frame's worth gathers or a flush: nginx
+    /// passes its gzip buffers on only when full, flushed or last, so a
+    /// short body goes out as one piece (one chunk), header included.
+    held: Vec<u8>,
     trailers: Option<HeaderMap>,
     state: State,
 }
@@ -138,6 +142,7 @@ impl GzipBody {
             unflushed: false,
             flushed_in: 0,
             out_size: out_size.max(512),
+            held: Vec::new(),
             trailers: None,
             state: State::Reading,
         }
@@ -178,6 +183,15 @@ impl GzipBody {
                 }
                 _ => {}
             }
+        }
+        if mode == FlushCompress::None && self.held.len() + out.len() < self.out_size {
+            self.held.extend_from_slice(&out);
+            return Ok(None);
+        }
+        if !self.held.is_empty() {
+            let mut all = std::mem::take(&mut self.held);
+            all.extend_from_slice(&out);
+            out = all;
         }
         Ok((!out.is_empty()).then(|| Bytes::from(out)))
     }

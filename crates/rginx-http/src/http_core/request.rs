@@ -157,6 +157,8 @@ pub struct Outcome {
     /// Close the connection after this response although its header says
     /// keep-alive (nginx's keep-alive decisions made after the header).
     pub close_after: bool,
+    /// The access-log lines, waiting for the response to be sent.
+    pub log: Option<crate::log::pending::PendingLog>,
 }
 
 impl Outcome {
@@ -515,15 +517,26 @@ pub async fn process(
     }
     ctx.response = Some(header_filter::response_info(&outcome));
     // nginx counts an interim `100 Continue` in the bytes it sent.
+    let mut extra = 0;
     if let (Some(expect), Some(info)) = (
         parts.extensions.get::<crate::serve::ExpectContinue>(),
         ctx.response.as_mut(),
     ) && (expect.sent() || !outcome.special_response)
     {
-        info.body_bytes += crate::serve::ExpectContinue::LEN;
-        info.bytes += crate::serve::ExpectContinue::LEN;
+        extra = crate::serve::ExpectContinue::LEN;
+        info.body_bytes += extra;
+        info.bytes += extra;
     }
-    crate::log::log_request(&ctx);
+    let log = crate::log::log_request(&ctx, extra);
+    if outcome.abort {
+        // Nothing will be sent.
+        log.finish(crate::log::pending::Sent {
+            body: 0,
+            head: Some(0),
+        });
+    } else if !log.is_empty() {
+        outcome.log = Some(log);
+    }
     outcome
 }
 

@@ -65,6 +65,14 @@ pub enum Op {
     Var(Var),
 }
 
+/// A piece of a line rendered ahead of time: text, or a field that waits
+/// for the response to be sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    Text(Vec<u8>),
+    Late(Field),
+}
+
 /// A compiled `log_format`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Format {
@@ -137,17 +145,52 @@ impl Format {
         var: &mut dyn FnMut(&Var) -> Option<Cow<'v, [u8]>>,
     ) {
         for op in &self.ops {
+            self.render_op(op, out, field, var);
+        }
+    }
+}
+
+impl Format {
+    /// Renders a line as `render` does, except the fields `late` names,
+    /// which are left as `Segment::Late` for later.
+    pub fn render_segments<'v>(
+        &self,
+        late: fn(Field) -> bool,
+        field: &mut dyn FnMut(Field, &mut Vec<u8>),
+        var: &mut dyn FnMut(&Var) -> Option<Cow<'v, [u8]>>,
+    ) -> Vec<Segment> {
+        let mut segments = Vec::new();
+        let mut text = Vec::with_capacity(256);
+        for op in &self.ops {
             match op {
-                Op::Literal(bytes) => out.extend_from_slice(bytes),
-                Op::Field(f) => field(*f, out),
-                Op::Var(v) => match (var(v), self.escape) {
-                    (None, Escape::Default) => out.push(b'-'),
-                    (None, _) => {}
-                    (Some(value), Escape::Default) => escape_default(&value, out),
-                    (Some(value), Escape::Json) => escape_json(&value, out),
-                    (Some(value), Escape::None) => out.extend_from_slice(&value),
-                },
+                Op::Field(f) if late(*f) => {
+                    segments.push(Segment::Text(std::mem::take(&mut text)));
+                    segments.push(Segment::Late(*f));
+                }
+                _ => self.render_op(op, &mut text, field, var),
             }
+        }
+        segments.push(Segment::Text(text));
+        segments
+    }
+
+    fn render_op<'v>(
+        &self,
+        op: &Op,
+        out: &mut Vec<u8>,
+        field: &mut dyn FnMut(Field, &mut Vec<u8>),
+        var: &mut dyn FnMut(&Var) -> Option<Cow<'v, [u8]>>,
+    ) {
+        match op {
+            Op::Literal(bytes) => out.extend_from_slice(bytes),
+            Op::Field(f) => field(*f, out),
+            Op::Var(v) => match (var(v), self.escape) {
+                (None, Escape::Default) => out.push(b'-'),
+                (None, _) => {}
+                (Some(value), Escape::Default) => escape_default(&value, out),
+                (Some(value), Escape::Json) => escape_json(&value, out),
+                (Some(value), Escape::None) => out.extend_from_slice(&value),
+            },
         }
     }
 }

@@ -11,6 +11,7 @@
 pub mod file;
 pub mod format;
 mod gzip;
+pub mod pending;
 mod script;
 
 use crate::Config;
@@ -508,12 +509,25 @@ pub static SPECS: &[Spec] = &[
 // ---------------------------------------------------------------------------
 // Request time.
 
-/// The log phase: writes the access log line(s) for a finished request.
-pub fn log_request(ctx: &Ctx<'_>) {
+/// The log phase: renders the access log line(s) of a request whose
+/// response head is ready; the sizes and times that depend on sending its
+/// body are filled in by `PendingLog::finish`. `extra` is what nginx counts
+/// in the sizes beyond the response itself (an interim `100 Continue`).
+pub fn log_request(ctx: &Ctx<'_>, extra: u64) -> pending::PendingLog {
+    let mut pending = pending::PendingLog {
+        lines: Vec::new(),
+        started: ctx.started,
+        head_estimate: ctx
+            .response
+            .as_ref()
+            .map_or(0, |r| r.bytes.saturating_sub(r.body_bytes)),
+        extra,
+        errors: None,
+    };
     // The location's settings, merged: its own or inherited ones.
     let conf = &ctx.loc_conf().log;
     if conf.off {
-        return;
+        return pending;
     }
     let default;
     let logs = match &conf.access {
@@ -530,29 +544,65 @@ pub fn log_request(ctx: &Ctx<'_>) {
                 continue;
             }
         }
-        let mut line = Vec::with_capacity(256);
-        log.format.render(
-            &mut line,
+        let sink = match &log.destination {
+            Destination::File(file) => pending::Sink::File(file.clone()),
+            Destination::Script(path) => match root_exists(ctx) {
+                Err(failure) => {
+                    if let Some((level, message)) = failure {
+                        log_error(ctx, level, &message, Some("logging request"));
+                    }
+                    continue;
+                }
+                Ok(()) => pending::Sink::Script(
+                    path_of(&variables::eval::render(ctx, path)),
+                    conf.open_file_cache.flatten(),
+                ),
+            },
+        };
+        let segments = log.format.render_segments(
+            pending::is_late,
             &mut |field, out| write_field(ctx, field, out),
             &mut |var| variables::eval::value(ctx, var),
         );
-        line.push(b'\n');
-        let failure = match &log.destination {
-            Destination::File(file) => file.write_line(&line).err().map(|m| (LogLevel::Alert, m)),
-            Destination::Script(path) => match root_exists(ctx) {
-                Err(failure) => failure,
-                Ok(()) => {
-                    let path = path_of(&variables::eval::render(ctx, path));
-                    script::write(&path, &line, conf.open_file_cache.flatten()).err()
-                }
-            },
-        };
-        if let Some((level, message)) = failure
-            && !message.is_empty()
-        {
-            log_error(ctx, level, &message, Some("logging request"));
-        }
+        pending.lines.push(pending::Line { segments, sink });
     }
+    if !pending.is_empty() {
+        pending.errors = Some(detach(ctx));
+    }
+    pending
+}
+
+/// The fields that wait for the response to be sent, as nginx's
+/// `ngx_http_log_vars` print them.
+fn write_late_field(
+    field: Field,
+    started: std::time::Instant,
+    body_bytes: u64,
+    bytes: u64,
+    out: &mut Vec<u8>,
+) {
+    let text = match field {
+        Field::TimeLocal => chrono::Local::now()
+            .format("%d/%b/%Y:%H:%M:%S %z")
+            .to_string(),
+        Field::TimeIso8601 => chrono::Local::now()
+            .format("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string(),
+        Field::Msec => {
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default();
+            format!("{}.{:03}", now.as_secs(), now.subsec_millis())
+        }
+        Field::RequestTime => {
+            let ms = started.elapsed().as_millis();
+            format!("{}.{:03}", ms / 1000, ms % 1000)
+        }
+        Field::BytesSent => bytes.to_string(),
+        Field::BodyBytesSent => body_bytes.to_string(),
+        Field::Pipe | Field::Status | Field::RequestLength => return,
+    };
+    out.extend_from_slice(text.as_bytes());
 }
 
 /// nginx writes a log whose path has variables only if the request's root
@@ -587,22 +637,6 @@ fn write_field(ctx: &Ctx<'_>, field: Field, out: &mut Vec<u8>) {
     let text = match field {
         // rginx does not tell pipelined requests apart yet.
         Field::Pipe => ".".to_string(),
-        Field::TimeLocal => chrono::Local::now()
-            .format("%d/%b/%Y:%H:%M:%S %z")
-            .to_string(),
-        Field::TimeIso8601 => chrono::Local::now()
-            .format("%Y-%m-%dT%H:%M:%S%:z")
-            .to_string(),
-        Field::Msec => {
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or_default();
-            format!("{}.{:03}", now.as_secs(), now.subsec_millis())
-        }
-        Field::RequestTime => {
-            let ms = ctx.started.elapsed().as_millis();
-            format!("{}.{:03}", ms / 1000, ms % 1000)
-        }
         Field::Status => {
             let status = match response {
                 Some(r) if r.status != 0 => r.status,
@@ -611,9 +645,11 @@ fn write_field(ctx: &Ctx<'_>, field: Field, out: &mut Vec<u8>) {
             };
             format!("{status:03}")
         }
-        Field::BytesSent => response.map_or(0, |r| r.bytes).to_string(),
-        Field::BodyBytesSent => response.map_or(0, |r| r.body_bytes).to_string(),
         Field::RequestLength => ctx.request_length().to_string(),
+        late => {
+            let (body, bytes) = response.map_or((0, 0), |r| (r.body_bytes, r.bytes));
+            return write_late_field(late, ctx.started, body, bytes, out);
+        }
     };
     out.extend_from_slice(text.as_bytes());
 }

@@ -7,6 +7,7 @@ use crate::Config;
 use crate::http_core::listen::ListenAddr;
 use crate::http_core::request::{self, OutBody, Outcome, RequestHead};
 use crate::http_core::special_response;
+use crate::log::pending::{LogOnSend, Sent};
 use bytes::Bytes;
 use http::header::{self, HeaderName, HeaderValue};
 use http::{Request, Response, StatusCode, Version};
@@ -159,10 +160,32 @@ impl Drop for InFlight {
     }
 }
 
-/// A response body that keeps its connection marked busy until it is sent.
+/// A response body that keeps its connection marked busy until it is sent,
+/// and writes the request's access log when it ends (unless the codec
+/// wrote it first, with the exact sizes it put on the wire).
 struct Tracked {
     inner: Body,
+    log: Option<LogOnSend>,
+    /// Body bytes handed to the codec so far.
+    sent: u64,
     _in_flight: InFlight,
+}
+
+impl Tracked {
+    fn finish_log(&mut self) {
+        if let Some(log) = self.log.take() {
+            log.finish(Sent {
+                body: self.sent,
+                head: None,
+            });
+        }
+    }
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        self.finish_log();
+    }
 }
 
 impl hyper::body::Body for Tracked {
@@ -173,7 +196,17 @@ impl hyper::body::Body for Tracked {
         mut self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
-        std::pin::Pin::new(&mut self.inner).poll_frame(cx)
+        let polled = std::pin::Pin::new(&mut self.inner).poll_frame(cx);
+        match &polled {
+            std::task::Poll::Ready(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    self.sent += data.len() as u64;
+                }
+            }
+            std::task::Poll::Ready(_) => self.finish_log(),
+            std::task::Poll::Pending => {}
+        }
+        polled
     }
 
     fn is_end_stream(&self) -> bool {
@@ -227,7 +260,7 @@ pub async fn respond(
     let version = parts.version;
     conn.requests.fetch_add(1, Ordering::Relaxed);
     let in_flight = InFlight::new(conn.clone());
-    let outcome = request::process(&shared.config, &conn, &parts, &head, body, upgrade).await;
+    let mut outcome = request::process(&shared.config, &conn, &parts, &head, body, upgrade).await;
     if outcome.abort {
         // `return 444`: the codec closes the connection without writing a
         // response.
@@ -236,7 +269,11 @@ pub async fn respond(
     let keep_alive = keep_alive && !shared.draining.load(Ordering::Acquire);
     let special = outcome.special_response;
     let close_after = outcome.close_after;
+    let log = outcome.log.take().map(LogOnSend::new);
     let mut response = finish(outcome, version, keep_alive);
+    if let Some(log) = &log {
+        response.extensions_mut().insert(log.clone());
+    }
     if special {
         response.extensions_mut().insert(super::NoContinue);
     }
@@ -246,6 +283,8 @@ pub async fn respond(
     Ok(response.map(|inner| {
         Tracked {
             inner,
+            log,
+            sent: 0,
             _in_flight: in_flight,
         }
         .boxed()

@@ -42,6 +42,12 @@ pub struct Refused {
     pub respond: bool,
 }
 
+/// Put in a request's extensions by a codec when a chunked body came
+/// whole with the head. nginx's discard of such a body (before `return`
+/// answers) leaves its length at 0, so `$content_length` says `0`.
+#[derive(Clone, Copy, Debug)]
+pub struct ChunkedBodyPreread;
+
 /// Put in a response's extensions by a handler that answered with nginx's
 /// special response (a built-in page): nginx marks the `Expect:
 /// 100-continue` of such a request as tested, so no interim `100 Continue`

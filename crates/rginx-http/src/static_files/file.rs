@@ -198,6 +198,11 @@ fn respond_filtered(
         }
         Verdict::PreconditionFailed => {
             let mut failed = Outcome::status(412, conf);
+            // nginx answers from inside its not-modified filter
+            // (ngx_http_filter_finalize_request), which marks the
+            // connection failed after the page: it closes although the
+            // header said keep-alive.
+            failed.close_after = true;
             super::header_filters(ctx, &mut failed);
             return failed;
         }
@@ -213,7 +218,12 @@ fn respond_filtered(
     super::header_filters(ctx, &mut outcome);
 
     let max_ranges = sconf.max_ranges.unwrap_or(i32::MAX as u64);
-    let ranges = if max_ranges == 0 || ctx.head.version == Version::HTTP_09 || options.gzip_encoded
+    // The gzip filter clears nginx's allow_ranges: a body it compresses
+    // goes out whole.
+    let ranges = if max_ranges == 0
+        || ctx.head.version == Version::HTTP_09
+        || options.gzip_encoded
+        || crate::gzip::compresses(ctx, &outcome, Some(size))
     {
         None
     } else {

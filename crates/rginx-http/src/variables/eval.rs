@@ -262,7 +262,12 @@ fn builtin_value<'c>(ctx: &'c Ctx<'_>, builtin: Builtin) -> Option<Cow<'c, [u8]>
             },
         )),
         B::ContentType => header(ctx, b"content-type"),
-        B::ContentLength => header(ctx, b"content-length"),
+        B::ContentLength => header(ctx, b"content-length").or_else(|| {
+            ctx.parts
+                .extensions
+                .get::<crate::serve::ChunkedBodyPreread>()
+                .map(|_| Cow::Borrowed(&b"0"[..]))
+        }),
         B::DocumentRoot => Some(Cow::Owned(ctx.loc_conf().static_files.root().evaluate(ctx))),
         B::RealpathRoot => {
             let root = ctx.loc_conf().static_files.root().evaluate(ctx);

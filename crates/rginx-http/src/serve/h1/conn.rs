@@ -17,6 +17,7 @@ use super::chunked::Decoder;
 use super::head::{Framing as BodyFraming, Head, HeadReader, Limits, Refusal, Step};
 use super::io::{BodyState, Continue, RequestBody, Rewind, SharedIo, Stream};
 use super::write::{self, Answering, Framing};
+use crate::log::pending::{ClaimedLog, LogOnSend};
 use crate::serve::handler::{self, Body, ConnInfo, Shared};
 use crate::serve::{DRAIN_GRACE, ExpectContinue, NoContinue, Refused, Upgrade, UpgradedStream};
 use bytes::{Bytes, BytesMut};
@@ -231,7 +232,13 @@ async fn serve_request(
             io.continue_ = Continue::Pending;
         }
     }
-    if !preread_is_valid(io) {
+    let preread = preread_state(io);
+    if preread == Preread::Complete {
+        head.parts
+            .extensions
+            .insert(crate::serve::ChunkedBodyPreread);
+    }
+    if preread == Preread::Invalid {
         // nginx reads (discarding or keeping) the body bytes that came
         // with the head before it answers, and refuses a broken chunked
         // body at once.
@@ -290,19 +297,29 @@ async fn serve_request(
     }
 }
 
-/// Whether the chunked body bytes already read are valid so far.
-fn preread_is_valid(io: &SharedIo) -> bool {
+/// What the chunked body bytes that came with the head hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Preread {
+    /// Not chunked, nothing yet, or a valid start.
+    Partial,
+    /// The whole body, last chunk and trailer included.
+    Complete,
+    Invalid,
+}
+
+fn preread_state(io: &SharedIo) -> Preread {
     let io = io.lock();
     if !matches!(io.body, BodyState::Chunked(_)) || io.buf.is_empty() {
-        return true;
+        return Preread::Partial;
     }
     let mut decoder = Decoder::default();
     let mut preread = BytesMut::from(&io.buf[..]);
     loop {
         match decoder.decode(&mut preread) {
             Ok(chunked::Chunk::Data(_)) => {}
-            Ok(_) => return true,
-            Err(_) => return false,
+            Ok(chunked::Chunk::Done) => return Preread::Complete,
+            Ok(chunked::Chunk::More) => return Preread::Partial,
+            Err(_) => return Preread::Invalid,
         }
     }
 }
@@ -333,14 +350,22 @@ async fn write_response(
         io.continue_ = Continue::No;
     }
     out.extend_from_slice(&plan.head);
-    let (_, mut body) = response.into_parts();
+    let (parts, mut body) = response.into_parts();
+    let mut log = parts
+        .extensions
+        .get::<LogOnSend>()
+        .map_or_else(ClaimedLog::none, LogOnSend::claim);
+    log.sent.head = Some(plan.head.len() as u64);
     if plan.framing == Framing::None {
         drop(body);
+        log.finish();
         send(io, &out).await?;
         flush(io).await?;
         return Ok(plan.close);
     }
     let mut sent: u64 = 0;
+    // Chunk framing bytes, which nginx counts as body bytes sent.
+    let mut framing: u64 = 0;
     let mut complete = true;
     loop {
         let polled = poll_fn(|cx| Poll::Ready(std::pin::Pin::new(&mut body).poll_frame(cx))).await;
@@ -384,8 +409,12 @@ async fn write_response(
         };
         sent += data.len() as u64;
         if plan.framing == Framing::Chunked {
+            let before = out.len();
             chunked::chunk_head(data.len(), &mut out);
+            framing += (out.len() - before + chunked::CHUNK_END.len()) as u64;
         }
+        // A write that fails logs what went before it.
+        log.sent.body = sent + framing;
         put(io, &mut out, data).await?;
         if plan.framing == Framing::Chunked {
             out.extend_from_slice(chunked::CHUNK_END);
@@ -402,7 +431,12 @@ async fn write_response(
     }
     if complete && plan.framing == Framing::Chunked {
         out.extend_from_slice(chunked::LAST_CHUNK);
+        framing += chunked::LAST_CHUNK.len() as u64;
     }
+    // Logged before the last write, so that a client that has the whole
+    // response finds its line in the log.
+    log.sent.body = sent + framing;
+    log.finish();
     send(io, &out).await?;
     flush(io).await?;
     Ok(plan.close || !complete)
