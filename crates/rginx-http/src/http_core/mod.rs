@@ -239,8 +239,8 @@ impl HttpBuild {
             server.index = LocationIndex::build(&server.locations);
         }
         // nginx reports what its merge refuses at the http block's end.
-        if let Some(message) = crate::proxy::check_merged(&self.servers) {
-            return Err(ConfError::at(end, message));
+        if let Some(error) = crate::proxy::check_merged(&self.servers, end) {
+            return Err(error);
         }
         crate::ssl::merge_servers(compiler, &self.ssl, &mut self.servers)?;
         for server in &self.servers {

@@ -498,6 +498,10 @@ pub async fn process(
             "client sent plain HTTP request to HTTPS port",
         );
         super::phases::finalize(&mut ctx, 497).await
+    } else if let Some((status, message)) = crate::ssl::verify::check_request(&ctx) {
+        // ssl_verify_client: nginx refuses before the phases (495/496).
+        crate::log::error(&ctx, crate::core_main::LogLevel::Info, &message);
+        super::phases::finalize(&mut ctx, status).await
     } else {
         crate::realip::post_read(&mut ctx);
         super::phases::run(&mut ctx).await

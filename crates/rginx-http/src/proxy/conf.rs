@@ -8,7 +8,8 @@
 
 use crate::regex::Regex;
 use crate::variables::{Part, Template};
-use rginx_conf::Arg;
+use rginx_conf::{Arg, ConfError, Loc};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -99,6 +100,8 @@ pub struct ProxyPass {
     /// The URL as written.
     pub url: Arg,
     pub target: PassTarget,
+    /// `https://`: the upstream speaks TLS.
+    pub https: bool,
     /// The location's name, whose prefix a URI part replaces (empty where
     /// no URI part is allowed).
     pub location: Vec<u8>,
@@ -271,8 +274,93 @@ pub struct ProxyConf {
     pub temp_file_write_size: Option<u64>,
     pub headers_hash_max_size: Option<u64>,
     pub headers_hash_bucket_size: Option<u64>,
+    /// `proxy_ssl_*` as given at this level.
+    pub ssl: SslConf,
+    /// The TLS to upstreams of this level (nginx's `upstream.ssl`), built
+    /// when merging where `proxy_pass` may go to `https://`.
+    pub tls: Option<Arc<crate::ssl::client::UpstreamTls>>,
     /// What nginx's merge would have refused, reported when `http` ends.
-    pub merge_error: Option<String>,
+    pub merge_error: Option<MergeError>,
+}
+
+/// An error of nginx's merge.
+#[derive(Clone, Debug)]
+pub enum MergeError {
+    /// Reported with the place where the `http` block ends (nginx's
+    /// `ngx_conf_log_error` while merging).
+    AtEnd(String),
+    /// Reported without a place (nginx's `ngx_log_error`, as in
+    /// `ngx_http_proxy_set_ssl`).
+    Bare(ConfError),
+}
+
+/// The `proxy_ssl_*` directives of one level (files resolved against the
+/// configuration's directory when read).
+#[derive(Clone, Debug, Default)]
+pub struct SslConf {
+    pub session_reuse: Option<bool>,
+    /// nginx's bitmask (`ft::SET` marks it given).
+    pub protocols: Option<u32>,
+    pub ciphers: Option<Arg>,
+    /// `proxy_ssl_name`, a template.
+    pub name: Option<Template>,
+    pub server_name: Option<bool>,
+    pub verify: Option<bool>,
+    pub verify_depth: Option<u64>,
+    pub trusted_certificate: Option<PathBuf>,
+    pub crl: Option<PathBuf>,
+    /// As written (for messages) and resolved.
+    pub certificate: Option<(Arg, PathBuf)>,
+    pub certificate_key: Option<PathBuf>,
+    pub passwords: Option<Arc<Vec<Vec<u8>>>>,
+}
+
+impl SslConf {
+    fn merge(&mut self, parent: &SslConf) {
+        macro_rules! inherit {
+            ($($field:ident),*) => {
+                $(if self.$field.is_none() {
+                    self.$field.clone_from(&parent.$field);
+                })*
+            };
+        }
+        inherit!(
+            session_reuse,
+            protocols,
+            ciphers,
+            name,
+            server_name,
+            verify,
+            verify_depth,
+            trusted_certificate,
+            crl,
+            certificate,
+            certificate_key,
+            passwords
+        );
+    }
+
+    /// The settings the client configuration is built from, with nginx's
+    /// defaults.
+    fn settings(&self) -> crate::ssl::client::Settings {
+        crate::ssl::client::Settings {
+            protocols: self
+                .protocols
+                .unwrap_or(crate::ssl::client::DEFAULT_PROTOCOLS),
+            ciphers: self
+                .ciphers
+                .clone()
+                .unwrap_or_else(|| Arg::new(crate::ssl::client::DEFAULT_CIPHERS)),
+            verify: self.verify.unwrap_or(false),
+            verify_depth: self.verify_depth.unwrap_or(1),
+            trusted_certificate: self.trusted_certificate.clone(),
+            certificate: self.certificate.clone(),
+            certificate_key: self.certificate_key.clone(),
+            passwords: self.passwords.clone(),
+            session_reuse: self.session_reuse.unwrap_or(true),
+            server_name: self.server_name.unwrap_or(false),
+        }
+    }
 }
 
 impl ProxyConf {
@@ -316,7 +404,30 @@ impl ProxyConf {
             headers_hash_max_size,
             headers_hash_bucket_size
         );
-        self.merge_error = self.merge_error.take().or_else(|| self.check_buffers());
+        self.merge_error = self
+            .merge_error
+            .take()
+            .or_else(|| self.check_buffers().map(MergeError::AtEnd));
+        // nginx's ngx_http_proxy_set_ssl, for a proxy_pass that may go to
+        // https:// (a literal https URL, or one with variables); an `if`
+        // block without its own proxy_pass uses its location's.
+        self.ssl.merge(&parent.ssl);
+        let wants_tls = self
+            .pass
+            .as_deref()
+            .is_some_and(|pass| pass.https || matches!(pass.target, PassTarget::Dynamic(_)));
+        if wants_tls {
+            if self.tls.is_none() {
+                match crate::ssl::client::build(&self.ssl.settings()) {
+                    Ok(tls) => self.tls = Some(Arc::new(tls)),
+                    Err(err) => {
+                        self.merge_error = self.merge_error.take().or(Some(MergeError::Bare(err)));
+                    }
+                }
+            }
+        } else if self.pass.is_none() {
+            self.tls.clone_from(&parent.tls);
+        }
         // nginx's ngx_http_upstream_hide_headers_hash.
         if self.hide_headers.is_none() && self.pass_headers.is_none() {
             self.hide_headers.clone_from(&parent.hide_headers);
@@ -475,14 +586,14 @@ pub fn default_redirect(pass: &ProxyPass) -> Option<Rewrite> {
 
 /// A merge error anywhere in the servers' configurations, in nginx's merge
 /// order (server, then its locations depth first).
-pub fn first_merge_error(servers: &[crate::http_core::Server]) -> Option<String> {
-    fn in_conf(conf: &crate::http_core::LocConf) -> Option<String> {
+pub fn first_merge_error(servers: &[crate::http_core::Server]) -> Option<MergeError> {
+    fn in_conf(conf: &crate::http_core::LocConf) -> Option<MergeError> {
         if let Some(error) = &conf.proxy.merge_error {
             return Some(error.clone());
         }
         in_ifs(&conf.rewrite.program)
     }
-    fn in_ifs(program: &[crate::rewrite::Stmt]) -> Option<String> {
+    fn in_ifs(program: &[crate::rewrite::Stmt]) -> Option<MergeError> {
         program.iter().find_map(|stmt| match stmt {
             crate::rewrite::Stmt::If { body, location, .. } => location
                 .as_ref()
@@ -491,7 +602,7 @@ pub fn first_merge_error(servers: &[crate::http_core::Server]) -> Option<String>
             _ => None,
         })
     }
-    fn in_locations(locations: &[crate::http_core::LocationBuild]) -> Option<String> {
+    fn in_locations(locations: &[crate::http_core::LocationBuild]) -> Option<MergeError> {
         locations.iter().find_map(|location| {
             in_conf(&location.conf)
                 .or_else(|| {
@@ -506,4 +617,12 @@ pub fn first_merge_error(servers: &[crate::http_core::Server]) -> Option<String>
     servers
         .iter()
         .find_map(|server| in_conf(&server.conf).or_else(|| in_locations(&server.locations)))
+}
+
+/// The merge error to report, in nginx's words and place.
+pub fn merge_error_at(error: MergeError, end: &Loc) -> ConfError {
+    match error {
+        MergeError::AtEnd(message) => ConfError::at(end, message),
+        MergeError::Bare(error) => error,
+    }
 }

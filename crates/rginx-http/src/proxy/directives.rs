@@ -26,8 +26,8 @@ fn compile(c: &mut Compiler, d: &Directive, value: &Arg) -> Result<Template, Con
     variables::compile(value, &mut c.variables, &d.loc)
 }
 
-/// nginx's `ngx_http_proxy_set_vars`.
-fn vars_of(parsed: &url::Url) -> Vars {
+/// nginx's `ngx_http_proxy_set_vars` (`https`: the default port is 443).
+fn vars_of(parsed: &url::Url, https: bool) -> Vars {
     if parsed.unix {
         return Vars {
             host_header: b"localhost".to_vec(),
@@ -35,8 +35,9 @@ fn vars_of(parsed: &url::Url) -> Vars {
             uri: parsed.uri.clone(),
         };
     }
-    let (host_header, port) = if parsed.no_port || parsed.port == 80 {
-        (parsed.host.clone(), b"80".to_vec())
+    let default_port: u16 = if https { 443 } else { 80 };
+    let (host_header, port) = if parsed.no_port || parsed.port == default_port {
+        (parsed.host.clone(), default_port.to_string().into_bytes())
     } else {
         let mut host = parsed.host.clone();
         host.push(b':');
@@ -50,21 +51,36 @@ fn vars_of(parsed: &url::Url) -> Vars {
     }
 }
 
-/// Parses the part of a `proxy_pass` URL after `http://`, as
-/// `ngx_http_proxy_pass` and `ngx_http_proxy_eval` do.
-pub fn parse_pass_url(rest: &[u8], no_resolve: bool) -> Result<url::Url, &'static str> {
+/// Parses the part of a `proxy_pass` URL after `http://` (or `https://`),
+/// as `ngx_http_proxy_pass` and `ngx_http_proxy_eval` do.
+pub fn parse_pass_url(
+    rest: &[u8],
+    no_resolve: bool,
+    https: bool,
+) -> Result<url::Url, &'static str> {
     url::parse(
         rest,
         url::Options {
-            default_port: 80,
+            default_port: if https { 443 } else { 80 },
             uri_part: true,
             no_resolve,
         },
     )
 }
 
-pub(super) fn vars_for(parsed: &url::Url) -> Vars {
-    vars_of(parsed)
+pub(super) fn vars_for(parsed: &url::Url, https: bool) -> Vars {
+    vars_of(parsed, https)
+}
+
+/// The URL after its scheme, and whether the scheme is `https://`.
+pub fn split_scheme(url: &[u8]) -> Option<(&[u8], bool)> {
+    if url.len() >= 7 && url[..7].eq_ignore_ascii_case(b"http://") {
+        Some((&url[7..], false))
+    } else if url.len() >= 8 && url[..8].eq_ignore_ascii_case(b"https://") {
+        Some((&url[8..], true))
+    } else {
+        None
+    }
 }
 
 fn set_proxy_pass(c: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
@@ -80,19 +96,15 @@ fn set_proxy_pass(c: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result
         location.conf.proxy.pass = Some(Arc::new(ProxyPass {
             url: url.clone(),
             target: PassTarget::Dynamic(template),
+            https: false,
             location: location.name.as_bytes().to_vec(),
         }));
         return Ok(());
     }
-    let bytes = url.as_bytes();
-    let rest = if bytes.len() >= 7 && bytes[..7].eq_ignore_ascii_case(b"http://") {
-        &bytes[7..]
-    } else if bytes.len() >= 8 && bytes[..8].eq_ignore_ascii_case(b"https://") {
-        return Err(ConfError::at(&d.loc, "https protocol requires SSL support"));
-    } else {
+    let Some((rest, https)) = split_scheme(url.as_bytes()) else {
         return Err(ConfError::at(&d.loc, "invalid URL prefix"));
     };
-    let parsed = parse_pass_url(rest, true).map_err(|err| {
+    let parsed = parse_pass_url(rest, true, https).map_err(|err| {
         ConfError::at(
             &d.loc,
             format!("{err} in upstream \"{}\"", String::from_utf8_lossy(rest)),
@@ -105,7 +117,7 @@ fn set_proxy_pass(c: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result
         },
         &d.loc,
     )?;
-    let vars = vars_of(&parsed);
+    let vars = vars_of(&parsed, https);
     let mut location_name = location.name.as_bytes().to_vec();
     if matches!(
         location.kind,
@@ -124,6 +136,7 @@ fn set_proxy_pass(c: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result
     location.conf.proxy.pass = Some(Arc::new(ProxyPass {
         url: url.clone(),
         target: PassTarget::Static { upstream, vars },
+        https,
         location: location_name,
     }));
     Ok(())
@@ -460,6 +473,135 @@ fn set_cookie_path(c: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Resul
     cookie_rule(c, d, t, false)
 }
 
+fn ssl_conf<'a>(t: &'a mut Target<'_>) -> Result<&'a mut conf::SslConf, ConfError> {
+    Ok(&mut proxy_conf(t)?.ssl)
+}
+
+fn set_ssl_session_reuse(
+    _: &mut Compiler,
+    d: &Directive,
+    t: &mut Target<'_>,
+) -> Result<(), ConfError> {
+    values::flag_slot(&mut ssl_conf(t)?.session_reuse, d)
+}
+
+fn set_ssl_server_name(
+    _: &mut Compiler,
+    d: &Directive,
+    t: &mut Target<'_>,
+) -> Result<(), ConfError> {
+    values::flag_slot(&mut ssl_conf(t)?.server_name, d)
+}
+
+fn set_ssl_verify(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
+    values::flag_slot(&mut ssl_conf(t)?.verify, d)
+}
+
+fn set_ssl_verify_depth(
+    _: &mut Compiler,
+    d: &Directive,
+    t: &mut Target<'_>,
+) -> Result<(), ConfError> {
+    number_slot(&mut ssl_conf(t)?.verify_depth, d)
+}
+
+/// `proxy_ssl_protocols`: nginx's `ngx_http_proxy_ssl_protocols` bitmask.
+fn set_ssl_protocols(c: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
+    const NAMES: &[(&str, u32)] = &[
+        ("SSLv2", crate::ssl::SSLV2),
+        ("SSLv3", crate::ssl::SSLV3),
+        ("TLSv1", crate::ssl::TLSV1),
+        ("TLSv1.1", crate::ssl::TLSV1_1),
+        ("TLSv1.2", crate::ssl::TLSV1_2),
+        ("TLSv1.3", crate::ssl::TLSV1_3),
+    ];
+    let mut slot = ssl_conf(t)?.protocols;
+    bitmask(c, d, &mut slot, NAMES)?;
+    ssl_conf(t)?.protocols = slot;
+    Ok(())
+}
+
+fn set_ssl_ciphers(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
+    values::set_once(&mut ssl_conf(t)?.ciphers, d, d.args[0].clone())
+}
+
+/// `proxy_ssl_name`: a complex value (nginx's
+/// `ngx_http_set_complex_value_slot`).
+fn set_ssl_name(c: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
+    if ssl_conf(t)?.name.is_some() {
+        return Err(values::duplicate(d));
+    }
+    let name = compile(c, d, &d.args[0])?;
+    ssl_conf(t)?.name = Some(name);
+    Ok(())
+}
+
+/// A file argument: refused with variables (nginx loads those per
+/// connection; rginx does not), else resolved as nginx resolves it.
+fn file_arg(c: &Compiler, d: &Directive) -> Result<std::path::PathBuf, ConfError> {
+    if d.args[0].as_bytes().contains(&b'$') {
+        return Err(ConfError::at(
+            &d.loc,
+            format!("variables in \"{}\" are not supported by rginx", d.name),
+        ));
+    }
+    Ok(crate::ssl::conf_path(c, &d.args[0]))
+}
+
+fn set_ssl_trusted_certificate(
+    c: &mut Compiler,
+    d: &Directive,
+    t: &mut Target<'_>,
+) -> Result<(), ConfError> {
+    let path = crate::ssl::conf_path(c, &d.args[0]);
+    values::set_once(&mut ssl_conf(t)?.trusted_certificate, d, path)
+}
+
+fn set_ssl_crl(c: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
+    let path = crate::ssl::conf_path(c, &d.args[0]);
+    values::set_once(&mut ssl_conf(t)?.crl, d, path)
+}
+
+fn set_ssl_certificate(
+    c: &mut Compiler,
+    d: &Directive,
+    t: &mut Target<'_>,
+) -> Result<(), ConfError> {
+    if ssl_conf(t)?.certificate.is_some() {
+        return Err(values::duplicate(d));
+    }
+    let path = file_arg(c, d)?;
+    ssl_conf(t)?.certificate = Some((d.args[0].clone(), path));
+    Ok(())
+}
+
+fn set_ssl_certificate_key(
+    c: &mut Compiler,
+    d: &Directive,
+    t: &mut Target<'_>,
+) -> Result<(), ConfError> {
+    if ssl_conf(t)?.certificate_key.is_some() {
+        return Err(values::duplicate(d));
+    }
+    let path = file_arg(c, d)?;
+    ssl_conf(t)?.certificate_key = Some(path);
+    Ok(())
+}
+
+fn set_ssl_password_file(
+    c: &mut Compiler,
+    d: &Directive,
+    t: &mut Target<'_>,
+) -> Result<(), ConfError> {
+    if ssl_conf(t)?.passwords.is_some() {
+        return Err(values::duplicate(d));
+    }
+    let path = crate::ssl::conf_path(c, &d.args[0]);
+    let passwords = crate::ssl::certs::read_password_file(&path, &d.loc)?;
+    ssl_conf(t)?.passwords = Some(Arc::new(passwords));
+    Ok(())
+}
+
 const MODULE: &str = "ngx_http_proxy_module";
 const STREAMED: &str = "accepted: responses are streamed with back-pressure, never spooled to disk";
 
@@ -590,6 +732,66 @@ pub static SPECS: &[Spec] = &[
         "proxy_socket_keepalive",
         set_socket_keepalive,
         "SO_KEEPALIVE on upstream sockets"
+    ),
+    spec!(
+        "proxy_ssl_session_reuse",
+        set_ssl_session_reuse,
+        "TLS sessions to upstreams resumed (per worker)"
+    ),
+    spec!(
+        "proxy_ssl_protocols",
+        set_ssl_protocols,
+        "TLSv1.2 and TLSv1.3 (default TLSv1.2 only, as nginx 1.22)"
+    ),
+    spec!(
+        "proxy_ssl_ciphers",
+        set_ssl_ciphers,
+        "OpenSSL cipher strings onto rustls's suites"
+    ),
+    spec!(
+        "proxy_ssl_name",
+        set_ssl_name,
+        "name for SNI and verification, with variables"
+    ),
+    spec!(
+        "proxy_ssl_server_name",
+        set_ssl_server_name,
+        "SNI sent to the upstream"
+    ),
+    spec!(
+        "proxy_ssl_verify",
+        set_ssl_verify,
+        "chain and name of the upstream's certificate verified"
+    ),
+    spec!(
+        "proxy_ssl_verify_depth",
+        set_ssl_verify_depth,
+        "intermediate certificates allowed"
+    ),
+    spec!(
+        "proxy_ssl_trusted_certificate",
+        set_ssl_trusted_certificate,
+        "PEM CA bundle for proxy_ssl_verify"
+    ),
+    spec!(
+        "proxy_ssl_crl",
+        set_ssl_crl,
+        "accepted: revocation lists are not checked yet"
+    ),
+    spec!(
+        "proxy_ssl_certificate",
+        set_ssl_certificate,
+        "client certificate for upstreams (no variables)"
+    ),
+    spec!(
+        "proxy_ssl_certificate_key",
+        set_ssl_certificate_key,
+        "its key (no variables)"
+    ),
+    spec!(
+        "proxy_ssl_password_file",
+        set_ssl_password_file,
+        "passwords for an encrypted proxy_ssl_certificate_key"
     ),
     spec!(
         "proxy_headers_hash_max_size",

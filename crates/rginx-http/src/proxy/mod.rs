@@ -21,13 +21,15 @@ pub mod tunnel;
 use crate::core_main::LogLevel;
 use crate::http_core::LocationKind;
 use crate::http_core::request::{Ctx, OutBody, Outcome};
-use crate::upstream::conn::Conn;
+use crate::ssl::client::UpstreamTls;
+use crate::upstream::conn::{Conn, TlsKey};
 use crate::upstream::peers::{self, Group, Inputs, Selection};
 use crate::upstream::{Method, Registry};
 use bytes::Bytes;
 use client::{End, Framing, HeadError, UpstreamBody};
 use conf::{PassTarget, ProxyPass, Vars, ft};
 use http_body_util::BodyExt;
+use rustls::pki_types::ServerName;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -54,6 +56,8 @@ struct Target {
     /// The upstream block's index (for its `hash` key), if any.
     upstream: Option<usize>,
     vars: Vars,
+    /// `https://`.
+    https: bool,
 }
 
 /// nginx's `ngx_http_proxy_eval` (variables in `proxy_pass`) and the
@@ -71,12 +75,14 @@ fn target(ctx: &Ctx<'_>, pass: &ProxyPass) -> Result<Target, u16> {
                 group,
                 upstream: Some(*upstream),
                 vars: vars.clone(),
+                https: pass.https,
             })
         }
         PassTarget::Dynamic(template) => {
             let url = crate::variables::eval::render(ctx, template);
-            let rest = if url.len() > 7 && url[..7].eq_ignore_ascii_case(b"http://") {
-                &url[7..]
+            let scheme = directives::split_scheme(&url).filter(|(rest, _)| !rest.is_empty());
+            let (rest, https) = if let Some(split) = scheme {
+                split
             } else {
                 crate::log::error(
                     ctx,
@@ -88,7 +94,7 @@ fn target(ctx: &Ctx<'_>, pass: &ProxyPass) -> Result<Target, u16> {
                 );
                 return Err(500);
             };
-            let mut parsed = match directives::parse_pass_url(rest, true) {
+            let mut parsed = match directives::parse_pass_url(rest, true, https) {
                 Ok(parsed) => parsed,
                 Err(err) => {
                     crate::log::error(
@@ -102,7 +108,7 @@ fn target(ctx: &Ctx<'_>, pass: &ProxyPass) -> Result<Target, u16> {
             if parsed.uri.first() == Some(&b'?') {
                 parsed.uri.insert(0, b'/');
             }
-            let vars = directives::vars_for(&parsed);
+            let vars = directives::vars_for(&parsed, https);
             if let Some(index) =
                 Registry::find(&http.upstreams, &parsed.host, parsed.port, parsed.no_port)
                 && let Some(group) = http.upstreams[index].group.clone()
@@ -111,6 +117,7 @@ fn target(ctx: &Ctx<'_>, pass: &ProxyPass) -> Result<Target, u16> {
                     group,
                     upstream: Some(index),
                     vars,
+                    https,
                 });
             }
             let Some(addr) = parsed.addrs.first() else {
@@ -132,6 +139,7 @@ fn target(ctx: &Ctx<'_>, pass: &ProxyPass) -> Result<Target, u16> {
                 )),
                 upstream: None,
                 vars,
+                https,
             })
         }
     }
@@ -149,6 +157,7 @@ struct Failure {
 const CONNECTING: &str = "connecting to upstream";
 const SENDING: &str = "sending request to upstream";
 const READING_HEADER: &str = "reading response header from upstream";
+const HANDSHAKING: &str = "SSL handshaking to upstream";
 
 impl Failure {
     fn new(ft: u32, action: &'static str, message: String) -> Failure {
@@ -363,6 +372,28 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
         streaming: prepared.streaming(),
     };
     let group = target.group.clone();
+    let tls = if target.https {
+        let Some(tls) = conf.tls.clone() else {
+            // Only a configuration that compiled without TLS for this
+            // location could get here; nginx has no such state.
+            crate::log::error(
+                ctx,
+                LogLevel::Error,
+                "no TLS configured for an https upstream",
+            );
+            return Outcome::status(500, loc);
+        };
+        // nginx's ngx_http_upstream_ssl_name: proxy_ssl_name, else the
+        // upstream's host.
+        let name = match &conf.ssl.name {
+            Some(template) => crate::variables::eval::render(ctx, template),
+            None => group.name.as_bytes().to_vec(),
+        };
+        Some((tls, name))
+    } else {
+        None
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let mut tried = Instant::now();
     loop {
         // ngx_http_upstream_connect
@@ -384,7 +415,7 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
                 _ => "",
             };
             state.log_target = Some(format!(
-                "http://{peer_name}{separator}{}",
+                "{scheme}://{peer_name}{separator}{}",
                 String::from_utf8_lossy(&uri)
             ));
         }
@@ -403,13 +434,26 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
             }
         };
         trip.holding = true;
-        let pooled = group.pool.as_ref().and_then(|pool| pool.take(&peer.addr));
+        let tls_key = tls.as_ref().map(|(tls, name)| TlsKey {
+            id: tls.id,
+            name: name.clone(),
+        });
+        let pooled = group
+            .pool
+            .as_ref()
+            .and_then(|pool| pool.take(&peer.addr, tls_key.as_ref()));
         let attempt = match pooled {
             Some(conn) => {
                 trip.cached = true;
                 Ok(conn)
             }
-            None => connect(&peer.addr, conf).await,
+            None => {
+                let upstream_tls = tls
+                    .as_ref()
+                    .zip(tls_key)
+                    .map(|((tls, name), key)| (&**tls, name.as_slice(), key));
+                connect(&peer.addr, conf, upstream_tls).await
+            }
         };
         let mut conn = match attempt {
             Ok(conn) => conn,
@@ -533,23 +577,52 @@ fn head_failure(err: &HeadError) -> Failure {
     }
 }
 
-/// Connects within `proxy_connect_timeout`.
-async fn connect(addr: &crate::upstream::PeerAddr, conf: &ProxyConf) -> Result<Conn, Failure> {
-    match tokio::time::timeout(conf.connect_timeout(), Conn::connect(addr)).await {
-        Err(_) => Err(Failure::timed_out(CONNECTING)),
-        Ok(Err(err)) => Err(io_failure(&err, "connect", CONNECTING)),
-        Ok(Ok(conn)) => {
-            if conf.socket_keepalive.unwrap_or(false)
-                && let crate::upstream::conn::Socket::Tcp(stream) = &conn.socket
-            {
-                let _ = nix::sys::socket::setsockopt(
-                    stream,
-                    nix::sys::socket::sockopt::KeepAlive,
-                    &true,
-                );
-            }
-            Ok(conn)
+/// Connects within `proxy_connect_timeout` and, for an https upstream,
+/// makes the TLS handshake within what is left of it (nginx's connect
+/// timer runs until the handshake ends).
+async fn connect(
+    addr: &crate::upstream::PeerAddr,
+    conf: &ProxyConf,
+    tls: Option<(&UpstreamTls, &[u8], TlsKey)>,
+) -> Result<Conn, Failure> {
+    let deadline = tokio::time::Instant::now() + conf.connect_timeout();
+    let conn = match tokio::time::timeout_at(deadline, Conn::connect(addr)).await {
+        Err(_) => return Err(Failure::timed_out(CONNECTING)),
+        Ok(Err(err)) => return Err(io_failure(&err, "connect", CONNECTING)),
+        Ok(Ok(conn)) => conn,
+    };
+    if conf.socket_keepalive.unwrap_or(false)
+        && let crate::upstream::conn::Socket::Tcp(stream) = &conn.socket
+    {
+        let _ = nix::sys::socket::setsockopt(stream, nix::sys::socket::sockopt::KeepAlive, &true);
+    }
+    let Some((tls, name, key)) = tls else {
+        return Ok(conn);
+    };
+    if tls.no_protocols {
+        return Err(Failure::new(
+            ft::ERROR,
+            HANDSHAKING,
+            "SSL_do_handshake() failed (SSL: no protocols available)".into(),
+        ));
+    }
+    // A name rustls cannot use (empty, or not a host name): the peer's
+    // address stands in; SNI is never sent for an address.
+    let server_name = crate::ssl::client::server_name(name).unwrap_or_else(|| match addr {
+        crate::upstream::PeerAddr::Inet(inet) => ServerName::IpAddress(inet.ip().into()),
+        crate::upstream::PeerAddr::Unix(_) => {
+            ServerName::IpAddress(std::net::IpAddr::from([127, 0, 0, 1]).into())
         }
+    });
+    match tokio::time::timeout_at(deadline, conn.start_tls(&tls.connector, server_name, key)).await
+    {
+        Err(_) => Err(Failure::timed_out(HANDSHAKING)),
+        Ok(Err(err)) => Err(Failure::new(
+            ft::ERROR,
+            HANDSHAKING,
+            crate::ssl::client::handshake_error(&err),
+        )),
+        Ok(Ok(conn)) => Ok(conn),
     }
 }
 
@@ -668,6 +741,9 @@ fn empty_body() -> crate::serve::handler::Body {
 
 /// A check for the http block's end: the first `proxy_*` buffer setting
 /// nginx's merge refuses.
-pub fn check_merged(servers: &[crate::http_core::Server]) -> Option<String> {
-    conf::first_merge_error(servers)
+pub fn check_merged(
+    servers: &[crate::http_core::Server],
+    end: &rginx_conf::Loc,
+) -> Option<rginx_conf::ConfError> {
+    conf::first_merge_error(servers).map(|error| conf::merge_error_at(error, end))
 }

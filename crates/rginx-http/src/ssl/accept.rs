@@ -33,6 +33,10 @@ pub struct TlsInfo {
     pub alpn: Option<Vec<u8>>,
     /// The session was resumed (`$ssl_session_reused` is `r`).
     pub resumed: bool,
+    /// The client's certificate and chain, when it sent one.
+    pub peer_certs: Option<Arc<Vec<rustls::pki_types::CertificateDer<'static>>>>,
+    /// The verdict on them, reached when a request first needs it.
+    pub verdict: Arc<std::sync::OnceLock<super::verify::Verdict>>,
 }
 
 impl TlsInfo {
@@ -50,6 +54,11 @@ impl TlsInfo {
             server_name: connection.server_name().map(str::to_string),
             alpn: connection.alpn_protocol().map(<[u8]>::to_vec),
             resumed: connection.handshake_kind() == Some(rustls::HandshakeKind::Resumed),
+            peer_certs: connection
+                .peer_certificates()
+                .filter(|chain| !chain.is_empty())
+                .map(|chain| Arc::new(chain.to_vec())),
+            verdict: Arc::default(),
         }
     }
 }
@@ -94,7 +103,10 @@ impl TlsPorts {
             let Some(tls) = default.ssl.tls.clone() else {
                 continue;
             };
-            let mut server_config = (*tls.config).clone();
+            let mut server_config = match port_verifier(http, &address.entry.servers, &tls) {
+                Some(config) => config,
+                None => (*tls.config).clone(),
+            };
             server_config.cert_resolver = Arc::new(SniResolver {
                 config: config.clone(),
                 address: index,
@@ -148,6 +160,46 @@ impl TlsPorts {
     pub fn is_empty(&self) -> bool {
         self.ports.is_empty()
     }
+}
+
+/// A port whose default server does not ask for client certificates but
+/// another of its servers does: the port's configuration must ask (the
+/// certificate is requested before SNI has chosen the server in rustls).
+/// Servers with `ssl_verify_client off` ignore what is sent.
+fn port_verifier(
+    http: &crate::http_core::HttpConf,
+    servers: &[usize],
+    tls: &ServerTls,
+) -> Option<rustls::ServerConfig> {
+    if tls.client_verify.is_some() {
+        return None;
+    }
+    let verifying: Vec<&super::verify::ClientVerify> = servers
+        .iter()
+        .filter_map(|index| http.servers.get(*index))
+        .filter_map(|server| server.ssl.tls.as_deref()?.client_verify.as_ref())
+        .collect();
+    if verifying.is_empty() {
+        return None;
+    }
+    let hints = verifying
+        .iter()
+        .flat_map(|verify| verify.hints.iter().cloned())
+        .collect();
+    let mut config = rustls::ServerConfig::builder_with_provider(tls.provider.clone())
+        .with_protocol_versions(&tls.versions)
+        .ok()?
+        .with_client_cert_verifier(Arc::new(super::verify::PortVerifier {
+            hints,
+            provider: tls.provider.clone(),
+        }))
+        .with_cert_resolver(tls.config.cert_resolver.clone());
+    let base = &tls.config;
+    config.ignore_client_order = base.ignore_client_order;
+    config.ticketer = base.ticketer.clone();
+    config.max_fragment_size = base.max_fragment_size;
+    config.send_tls13_tickets = base.send_tls13_tickets;
+    Some(config)
 }
 
 /// A server's own certificates (the resolver of the configuration built at

@@ -223,6 +223,135 @@ pub fn decrypt_pkcs8(der: &[u8], passwords: &[Vec<u8>]) -> Result<Vec<u8>, Strin
     Err("bad decrypt: no password of \"ssl_password_file\" opens the key".to_string())
 }
 
+/// OpenSSL's short names of the attributes of a Name (the ones
+/// certificates use), by the content of their OID.
+const ATTRIBUTE_NAMES: &[(&[u8], &str)] = &[
+    (&[0x55, 0x04, 0x03], "CN"),
+    (&[0x55, 0x04, 0x04], "SN"),
+    (&[0x55, 0x04, 0x05], "serialNumber"),
+    (&[0x55, 0x04, 0x06], "C"),
+    (&[0x55, 0x04, 0x07], "L"),
+    (&[0x55, 0x04, 0x08], "ST"),
+    (&[0x55, 0x04, 0x09], "street"),
+    (&[0x55, 0x04, 0x0a], "O"),
+    (&[0x55, 0x04, 0x0b], "OU"),
+    (&[0x55, 0x04, 0x0c], "title"),
+    (&[0x55, 0x04, 0x0f], "businessCategory"),
+    (&[0x55, 0x04, 0x11], "postalCode"),
+    (&[0x55, 0x04, 0x2a], "GN"),
+    (&[0x55, 0x04, 0x2b], "initials"),
+    (&[0x55, 0x04, 0x2e], "dnQualifier"),
+    (&[0x55, 0x04, 0x41], "pseudonym"),
+    (&[0x55, 0x04, 0x61], "organizationIdentifier"),
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01],
+        "emailAddress",
+    ),
+    (
+        &[0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x19],
+        "DC",
+    ),
+    (
+        &[0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x01],
+        "UID",
+    ),
+];
+
+/// An OID's dotted form.
+fn dotted(oid: &[u8]) -> String {
+    let mut parts: Vec<u64> = Vec::new();
+    let mut value: u64 = 0;
+    for &byte in oid {
+        value = (value << 7) | u64::from(byte & 0x7f);
+        if byte & 0x80 == 0 {
+            if parts.is_empty() {
+                let first = (value / 40).min(2);
+                parts.push(first);
+                parts.push(value - first * 40);
+            } else {
+                parts.push(value);
+            }
+            value = 0;
+        }
+    }
+    parts
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// A Name in RFC 2253 form as OpenSSL's `X509_NAME_print_ex` writes it
+/// with `XN_FLAG_RFC2253` (what nginx's `$ssl_client_s_dn` is): the last
+/// RDN first, `,` between RDNs and `+` inside one, short attribute names,
+/// `\` before the special characters, `\XX` for control and non-ASCII
+/// bytes, and `#` with the DER of values that are not strings.
+pub fn rfc2253(name: &[u8]) -> Option<String> {
+    let (sequence, _) = read(name)?;
+    let mut rdns = Vec::new();
+    for rdn in children(sequence.content) {
+        let mut avas = Vec::new();
+        for ava in children(rdn.content) {
+            let parts = children(ava.content);
+            let (oid, value) = (parts.first()?, parts.get(1)?);
+            let mut out = match ATTRIBUTE_NAMES.iter().find(|(o, _)| *o == oid.content) {
+                Some((_, short)) => (*short).to_string(),
+                None => dotted(oid.content),
+            };
+            out.push('=');
+            escape_value(value, &mut out);
+            avas.push(out);
+        }
+        rdns.push(avas.join("+"));
+    }
+    rdns.reverse();
+    Some(rdns.join(","))
+}
+
+fn escape_value(value: &Tlv<'_>, out: &mut String) {
+    use std::fmt::Write;
+    let text: Option<String> = match value.tag {
+        // UTF8String, PrintableString, T61String, IA5String, VisibleString.
+        0x0c | 0x13 | 0x14 | 0x16 | 0x1a => {
+            Some(String::from_utf8_lossy(value.content).into_owned())
+        }
+        // BMPString: UTF-16BE.
+        0x1e => {
+            let units: Vec<u16> = value
+                .content
+                .chunks_exact(2)
+                .map(|pair| u16::from_be_bytes([pair[0], pair[1]]))
+                .collect();
+            Some(String::from_utf16_lossy(&units))
+        }
+        _ => None,
+    };
+    let Some(text) = text else {
+        out.push('#');
+        for byte in value.whole {
+            let _ = write!(out, "{byte:02X}");
+        }
+        return;
+    };
+    let bytes = text.as_bytes();
+    for (i, &byte) in bytes.iter().enumerate() {
+        let first = i == 0;
+        let last = i + 1 == bytes.len();
+        match byte {
+            b',' | b'+' | b'"' | b'\\' | b'<' | b'>' | b';' => {
+                out.push('\\');
+                out.push(char::from(byte));
+            }
+            b'#' if first => out.push_str("\\#"),
+            b' ' if first || last => out.push_str("\\ "),
+            0..0x20 | 0x7f.. => {
+                let _ = write!(out, "\\{byte:02X}");
+            }
+            _ => out.push(char::from(byte)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,5 +395,30 @@ mod tests {
         let err = decrypt_pkcs8(&pem_der(AES256), &[b"two".to_vec()]).unwrap_err();
         assert!(err.starts_with("bad decrypt"), "{err}");
         assert!(decrypt_pkcs8(&plain, &passwords).is_err());
+    }
+
+    #[test]
+    fn names_in_rfc2253_form() {
+        // SEQUENCE { SET { C=US } SET { O="A, B" } SET { CN=" x#" + UID=1 } }
+        fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+            let mut out = vec![tag, content.len() as u8];
+            out.extend_from_slice(content);
+            out
+        }
+        fn ava(oid: &[u8], tag: u8, value: &[u8]) -> Vec<u8> {
+            let mut inner = tlv(OID, oid);
+            inner.extend(tlv(tag, value));
+            tlv(SEQUENCE, &inner)
+        }
+        let c = tlv(0x31, &ava(&[0x55, 0x04, 0x06], 0x13, b"US"));
+        let o = tlv(0x31, &ava(&[0x55, 0x04, 0x0a], 0x0c, b"A, B"));
+        let mut multi = ava(&[0x55, 0x04, 0x03], 0x0c, b" x#");
+        multi.extend(ava(&[0x2a, 0x03], 0x02, &[1]));
+        let cn = tlv(0x31, &multi);
+        let name = tlv(SEQUENCE, &[c, o, cn].concat());
+        assert_eq!(
+            rfc2253(&name).as_deref(),
+            Some("CN=\\ x#+1.2.3=#020101,O=A\\, B,C=US")
+        );
     }
 }

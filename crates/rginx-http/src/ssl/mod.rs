@@ -11,9 +11,11 @@
 pub mod accept;
 pub mod certs;
 pub mod ciphers;
+pub mod client;
 pub mod der;
 pub mod http2;
 pub mod session;
+pub mod verify;
 
 use crate::compile::{Compiler, Target};
 use crate::http_core::Server;
@@ -147,6 +149,13 @@ pub struct ServerTls {
     pub buffer_size: usize,
     /// `ssl_protocols` had no version rustls speaks.
     pub no_protocols: bool,
+    /// `ssl_verify_client` and its certificates, when not `off`.
+    pub client_verify: Option<verify::ClientVerify>,
+    /// What `config` was made from, for a port that must ask for client
+    /// certificates for another server's sake (rustls fixes the client
+    /// verifier when a configuration is built).
+    pub provider: Arc<rustls::crypto::CryptoProvider>,
+    pub versions: Vec<&'static rustls::SupportedProtocolVersion>,
 }
 
 impl std::fmt::Debug for ServerTls {
@@ -605,11 +614,21 @@ impl SrvConf {
                 "no ssl_client_certificate for ssl_verify_client",
             ));
         }
-        if self.verify.is_some_and(|v| v != Verify::Off) {
-            return Err(ConfError::bare(
-                "\"ssl_verify_client\" is not supported by rginx (needs client certificate verification)",
-            ));
-        }
+        let client_verify = match self.verify {
+            Some(mode) if mode != Verify::Off => Some(verify::ClientVerify::build(
+                mode,
+                self.verify_depth.unwrap_or(1),
+                self.client_certificate
+                    .as_ref()
+                    .map(|file| conf_path(compiler, file))
+                    .as_deref(),
+                self.trusted_certificate
+                    .as_ref()
+                    .map(|file| conf_path(compiler, file))
+                    .as_deref(),
+            )?),
+            _ => None,
+        };
         if let Some(dhparam) = &self.dhparam {
             // rustls has no finite-field DHE suites: the file is checked as
             // nginx checks it, then not needed.
@@ -673,12 +692,20 @@ impl SrvConf {
             kx_groups,
             ..rustls::crypto::aws_lc_rs::default_provider()
         };
-        let builder = rustls::ServerConfig::builder_with_provider(Arc::new(provider))
+        let provider = Arc::new(provider);
+        let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
             .with_protocol_versions(&versions)
             .map_err(|err| ConfError::bare(format!("cannot set up TLS: {err}")))?;
-        let mut config = builder
-            .with_no_client_auth()
-            .with_cert_resolver(Arc::new(accept::OwnCerts(certs.clone())));
+        let builder = match &client_verify {
+            Some(client_verify) => {
+                builder.with_client_cert_verifier(Arc::new(verify::PortVerifier {
+                    hints: client_verify.hints.clone(),
+                    provider: provider.clone(),
+                }))
+            }
+            None => builder.with_no_client_auth(),
+        };
+        let mut config = builder.with_cert_resolver(Arc::new(accept::OwnCerts(certs.clone())));
         config.ignore_client_order = self.prefer_server_ciphers.unwrap_or(false);
         if let Some(tickets) = tickets {
             config.ticketer = Arc::new(tickets);
@@ -706,6 +733,9 @@ impl SrvConf {
             session_timeout,
             buffer_size: usize::try_from(buffer_size).unwrap_or(usize::MAX),
             no_protocols,
+            client_verify,
+            provider,
+            versions,
         })
     }
 }
@@ -872,31 +902,31 @@ pub static SPECS: &[Spec] = &[
         module: SSL,
         name: "ssl_verify_client",
         set: set_verify_client,
-        note: "off only: client certificates are not verified yet",
+        note: "on, optional, optional_no_ca: verified per request as nginx does ($ssl_client_verify)",
     },
     Spec {
         module: SSL,
         name: "ssl_verify_depth",
         set: set_verify_depth,
-        note: "accepted (client certificates are not verified yet)",
+        note: "intermediate certificates allowed in a client's chain",
     },
     Spec {
         module: SSL,
         name: "ssl_client_certificate",
         set: set_client_certificate,
-        note: "accepted (client certificates are not verified yet)",
+        note: "CAs for client certificates, sent to clients as acceptable names",
     },
     Spec {
         module: SSL,
         name: "ssl_trusted_certificate",
         set: set_trusted_certificate,
-        note: "accepted (used by OCSP verification, which rginx does not do)",
+        note: "CAs for client certificates, not sent to clients",
     },
     Spec {
         module: SSL,
         name: "ssl_crl",
         set: set_crl,
-        note: "accepted (client certificates are not verified yet)",
+        note: "accepted: revocation lists are not checked yet",
     },
     Spec {
         module: SSL,

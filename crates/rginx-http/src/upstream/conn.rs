@@ -1,4 +1,5 @@
-//! A connection to a peer: TCP or unix socket, with nginx's send timeout on
+//! A connection to a peer: TCP or unix socket (TLS over either for
+//! `proxy_pass https://`), with nginx's send timeout on
 //! writes, the idle-closure check nginx's keepalive module makes
 //! (`recv(MSG_PEEK)`), and the bookkeeping the keep-alive pool needs.
 
@@ -13,11 +14,94 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpStream, UnixStream};
 
-/// The socket.
+/// The socket: TCP, a unix socket, or TLS over either.
 #[derive(Debug)]
 pub enum Socket {
     Tcp(TcpStream),
     Unix(UnixStream),
+    /// `proxy_pass https://...`.
+    Tls(Box<tokio_rustls::client::TlsStream<Socket>>),
+}
+
+impl Socket {
+    /// The descriptor underneath (for `SO_KEEPALIVE` and the idle check).
+    fn raw_fd(&self) -> std::os::fd::RawFd {
+        match self {
+            Socket::Tcp(s) => s.as_raw_fd(),
+            Socket::Unix(s) => s.as_raw_fd(),
+            Socket::Tls(s) => s.get_ref().0.raw_fd(),
+        }
+    }
+}
+
+impl AsyncRead for Socket {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Socket::Tcp(s) => Pin::new(s).poll_read(cx, buf),
+            Socket::Unix(s) => Pin::new(s).poll_read(cx, buf),
+            Socket::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Socket {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Socket::Tcp(s) => Pin::new(s).poll_write(cx, data),
+            Socket::Unix(s) => Pin::new(s).poll_write(cx, data),
+            Socket::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, data),
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Socket::Tcp(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            Socket::Unix(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            Socket::Tls(s) => Pin::new(s.as_mut()).poll_write_vectored(cx, bufs),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Socket::Tcp(s) => Pin::new(s).poll_flush(cx),
+            Socket::Unix(s) => Pin::new(s).poll_flush(cx),
+            Socket::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Socket::Tcp(s) => Pin::new(s).poll_shutdown(cx),
+            Socket::Unix(s) => Pin::new(s).poll_shutdown(cx),
+            Socket::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        }
+    }
+}
+
+/// What a TLS connection was made with: cached connections are reused
+/// only for the same configuration and name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsKey {
+    /// The location's TLS configuration (`UpstreamTls::id`).
+    pub id: u64,
+    /// The name sent and verified.
+    pub name: Vec<u8>,
 }
 
 /// An open connection to a peer.
@@ -31,6 +115,8 @@ pub struct Conn {
     pub created: Instant,
     /// nginx's `proxy_send_timeout`: the longest a write may wait.
     pub send_timeout: Duration,
+    /// Set for TLS connections.
+    pub tls: Option<TlsKey>,
     write_deadline: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
@@ -53,20 +139,59 @@ impl Conn {
             requests: 0,
             created: Instant::now(),
             send_timeout: Duration::from_secs(60),
+            tls: None,
             write_deadline: None,
         })
     }
 
+    /// The TLS handshake on a new connection (the caller bounds the wait).
+    pub async fn start_tls(
+        self,
+        connector: &tokio_rustls::TlsConnector,
+        name: rustls::pki_types::ServerName<'static>,
+        key: TlsKey,
+    ) -> io::Result<Conn> {
+        let Conn {
+            socket,
+            buf,
+            requests,
+            created,
+            send_timeout,
+            ..
+        } = self;
+        let stream = connector.connect(name, socket).await?;
+        Ok(Conn {
+            socket: Socket::Tls(Box::new(stream)),
+            buf,
+            requests,
+            created,
+            send_timeout,
+            tls: Some(key),
+            write_deadline: None,
+        })
+    }
+
+    /// The descriptor of the socket (under TLS, of the transport).
+    pub fn raw_fd(&self) -> std::os::fd::RawFd {
+        self.socket.raw_fd()
+    }
+
     /// Whether an idle connection can be reused: nothing to read and not
     /// closed by the peer (nginx's keepalive close handler peeks one byte).
-    pub fn is_reusable(&self) -> bool {
+    /// Under TLS, nothing decrypted may be waiting either, and any record
+    /// arriving while idle (an alert, a late ticket) retires it too.
+    pub fn is_reusable(&mut self) -> bool {
         if !self.buf.is_empty() {
             return false;
         }
-        let fd = match &self.socket {
-            Socket::Tcp(s) => s.as_raw_fd(),
-            Socket::Unix(s) => s.as_raw_fd(),
-        };
+        if let Socket::Tls(tls) = &mut self.socket {
+            let mut byte = [0u8; 1];
+            let pending = std::io::Read::read(&mut tls.get_mut().1.reader(), &mut byte);
+            if !matches!(pending, Err(err) if err.kind() == io::ErrorKind::WouldBlock) {
+                return false;
+            }
+        }
+        let fd = self.socket.raw_fd();
         let mut byte = [0u8; 1];
         let flags = nix::sys::socket::MsgFlags::MSG_PEEK | nix::sys::socket::MsgFlags::MSG_DONTWAIT;
         matches!(
@@ -81,10 +206,7 @@ impl Conn {
             self.buf.reserve(16 * 1024);
         }
         let mut read = ReadBuf::uninit(self.buf.spare_capacity_mut());
-        let result = match &mut self.socket {
-            Socket::Tcp(s) => Pin::new(s).poll_read(cx, &mut read),
-            Socket::Unix(s) => Pin::new(s).poll_read(cx, &mut read),
-        };
+        let result = Pin::new(&mut self.socket).poll_read(cx, &mut read);
         match result {
             Poll::Ready(Ok(())) => {
                 let n = read.filled().len();
@@ -118,10 +240,7 @@ impl AsyncRead for Conn {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        match &mut self.get_mut().socket {
-            Socket::Tcp(s) => Pin::new(s).poll_read(cx, buf),
-            Socket::Unix(s) => Pin::new(s).poll_read(cx, buf),
-        }
+        Pin::new(&mut self.get_mut().socket).poll_read(cx, buf)
     }
 }
 
@@ -132,10 +251,7 @@ impl AsyncWrite for Conn {
         data: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        let result = match &mut this.socket {
-            Socket::Tcp(s) => Pin::new(s).poll_write(cx, data),
-            Socket::Unix(s) => Pin::new(s).poll_write(cx, data),
-        };
+        let result = Pin::new(&mut this.socket).poll_write(cx, data);
         match result {
             Poll::Pending => match this.poll_write_timeout(cx) {
                 Poll::Ready(err) => Poll::Ready(Err(err)),
@@ -154,10 +270,7 @@ impl AsyncWrite for Conn {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        let result = match &mut this.socket {
-            Socket::Tcp(s) => Pin::new(s).poll_write_vectored(cx, bufs),
-            Socket::Unix(s) => Pin::new(s).poll_write_vectored(cx, bufs),
-        };
+        let result = Pin::new(&mut this.socket).poll_write_vectored(cx, bufs);
         match result {
             Poll::Pending => match this.poll_write_timeout(cx) {
                 Poll::Ready(err) => Poll::Ready(Err(err)),
@@ -175,16 +288,10 @@ impl AsyncWrite for Conn {
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match &mut self.get_mut().socket {
-            Socket::Tcp(s) => Pin::new(s).poll_flush(cx),
-            Socket::Unix(s) => Pin::new(s).poll_flush(cx),
-        }
+        Pin::new(&mut self.get_mut().socket).poll_flush(cx)
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match &mut self.get_mut().socket {
-            Socket::Tcp(s) => Pin::new(s).poll_shutdown(cx),
-            Socket::Unix(s) => Pin::new(s).poll_shutdown(cx),
-        }
+        Pin::new(&mut self.get_mut().socket).poll_shutdown(cx)
     }
 }

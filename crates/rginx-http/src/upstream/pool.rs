@@ -4,7 +4,7 @@
 //! than `keepalive_requests` requests and is younger than `keepalive_time`,
 //! and is closed after `keepalive_timeout` idle or when the peer closes it.
 
-use super::conn::Conn;
+use super::conn::{Conn, TlsKey};
 use super::url::PeerAddr;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -58,13 +58,18 @@ impl Pool {
 
     /// An idle connection to `addr` that is still usable (nginx's
     /// `ngx_http_upstream_get_keepalive_peer`); dead or expired ones met on
-    /// the way are closed.
-    pub fn take(&self, addr: &PeerAddr) -> Option<Conn> {
+    /// the way are closed. `tls`: only a connection made with the same TLS
+    /// configuration and name (`None`: a plain one).
+    pub fn take(&self, addr: &PeerAddr, tls: Option<&TlsKey>) -> Option<Conn> {
         let mut inner = self.lock();
         let timeout = self.conf.timeout;
         inner.idle.retain(|idle| idle.since.elapsed() < timeout);
-        while let Some(position) = inner.idle.iter().position(|idle| idle.addr == *addr) {
-            let idle = inner.idle.remove(position)?;
+        while let Some(position) = inner
+            .idle
+            .iter()
+            .position(|idle| idle.addr == *addr && idle.conn.tls.as_ref() == tls)
+        {
+            let mut idle = inner.idle.remove(position)?;
             if idle.conn.is_reusable() {
                 return Some(idle.conn);
             }
@@ -124,7 +129,7 @@ impl Pool {
                 let timeout = pool.conf.timeout;
                 inner
                     .idle
-                    .retain(|idle| idle.since.elapsed() < timeout && idle.conn.is_reusable());
+                    .retain_mut(|idle| idle.since.elapsed() < timeout && idle.conn.is_reusable());
                 if inner.idle.is_empty() {
                     inner.sweeping = false;
                     return;

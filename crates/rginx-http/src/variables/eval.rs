@@ -237,6 +237,9 @@ fn builtin_value<'c>(ctx: &'c Ctx<'_>, builtin: Builtin) -> Option<Cow<'c, [u8]>
             .tls
             .as_ref()
             .map(|t| Cow::Borrowed(t.alpn.as_deref().unwrap_or_default())),
+        B::SslClientVerify => crate::ssl::verify::client_verify(ctx),
+        B::SslClientSDn => crate::ssl::verify::client_dn(ctx, true),
+        B::SslClientIDn => crate::ssl::verify::client_dn(ctx, false),
         B::Http2 => Some(Cow::Borrowed(ctx.conn.http2.unwrap_or("").as_bytes())),
         B::Request => {
             // The line as received, when the codec kept it.

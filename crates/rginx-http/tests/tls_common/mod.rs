@@ -218,3 +218,100 @@ pub fn connect(port: u16) -> TcpStream {
 pub fn body(response: &str) -> &str {
     response.split_once("\r\n\r\n").map_or("", |(_, body)| body)
 }
+
+/// A certificate authority made by the test, to issue certificates with.
+pub struct TestCa {
+    pub cert_pem: String,
+    params: rcgen::CertificateParams,
+    key: rcgen::KeyPair,
+}
+
+/// A certificate issued by a [`TestCa`] (or self-signed), with its key in
+/// PEM (for configuration files) and DER (for rustls).
+pub struct IssuedCert {
+    pub cert_pem: String,
+    pub key_pem: String,
+    pub der: Vec<u8>,
+    pub key_der: Vec<u8>,
+}
+
+/// A CA (ECDSA P-256) whose subject is `CN=<cn>`.
+pub fn make_ca(cn: &str) -> TestCa {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params.distinguished_name = rcgen::DistinguishedName::new();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, cn);
+    params.key_usages = vec![
+        rcgen::KeyUsagePurpose::KeyCertSign,
+        rcgen::KeyUsagePurpose::DigitalSignature,
+    ];
+    let cert = params.self_signed(&key).unwrap();
+    TestCa {
+        cert_pem: cert.pem(),
+        params,
+        key,
+    }
+}
+
+impl TestCa {
+    /// A leaf certificate for `names` with subject `O=<org>, CN=<cn>`.
+    pub fn issue(&self, names: &[&str], cn: &str, org: &str) -> IssuedCert {
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        let params = leaf_params(names, cn, org);
+        let issuer = rcgen::Issuer::from_params(&self.params, &self.key);
+        let cert = params.signed_by(&key, &issuer).unwrap();
+        IssuedCert {
+            cert_pem: cert.pem(),
+            key_pem: key.serialize_pem(),
+            der: cert.der().to_vec(),
+            key_der: key.serialize_der(),
+        }
+    }
+}
+
+fn leaf_params(names: &[&str], cn: &str, org: &str) -> rcgen::CertificateParams {
+    let mut params =
+        rcgen::CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+            .unwrap();
+    // rcgen's default subject is replaced: O first, then CN, in DER order.
+    params.distinguished_name = rcgen::DistinguishedName::new();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::OrganizationName, org);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, cn);
+    params
+}
+
+/// A self-signed leaf certificate for `names`, subject `O=<org>, CN=<cn>`.
+pub fn self_signed(names: &[&str], cn: &str, org: &str) -> IssuedCert {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let cert = leaf_params(names, cn, org).self_signed(&key).unwrap();
+    IssuedCert {
+        cert_pem: cert.pem(),
+        key_pem: key.serialize_pem(),
+        der: cert.der().to_vec(),
+        key_der: key.serialize_der(),
+    }
+}
+
+/// As [`client_config`] (any server certificate, both TLS versions),
+/// presenting `cert` when the server asks for a client certificate.
+pub fn client_config_with_cert(cert: &IssuedCert) -> Arc<ClientConfig> {
+    let provider = rustls::crypto::aws_lc_rs::default_provider();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(rustls::pki_types::PrivatePkcs8KeyDer::from(
+        cert.key_der.clone(),
+    ));
+    let config = ClientConfig::builder_with_provider(Arc::new(provider))
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .unwrap()
+        .dangerous()
+        .with_custom_certificate_verifier(Recorder::new(Vec::new()))
+        .with_client_auth_cert(vec![CertificateDer::from(cert.der.clone())], key)
+        .unwrap();
+    Arc::new(config)
+}
