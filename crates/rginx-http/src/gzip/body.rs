@@ -167,7 +167,9 @@ impl GzipBody {
         if mode != FlushCompress::None {
             pending += z.total_in() - self.flushed_in;
         }
-        let capacity = (pending + pending / 64 + 64).min(self.out_size as u64) as usize;
+        // Held output counts against the frame size.
+        let room = self.out_size.saturating_sub(self.held.len()).max(1);
+        let capacity = (pending + pending / 64 + 64).min(room as u64) as usize;
         let mut out = Vec::with_capacity(capacity);
         let (used, done) = deflate_step(z, &self.input, mode, &mut out)?;
         self.input.advance(used);
