@@ -981,3 +981,80 @@ fn quit_drains_a_slow_response() {
     wait_until("master exit", || !alive(master));
     assert!(workers.iter().all(|w| !alive(*w)));
 }
+
+fn rss_kib(pid: i32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// A 1 GiB file to 50 clients that each read a little and then stall:
+/// the worker streams from the file as the sockets drain, so its memory
+/// stays bounded instead of growing with what the clients have not read.
+#[test]
+fn a_large_file_to_slow_clients_keeps_worker_memory_bounded() {
+    const CLIENTS: usize = 50;
+    const GIB: u64 = 1 << 30;
+    let mut server = Server::new("bigslow");
+    let port = free_port();
+    let html = server.path("html");
+    std::fs::create_dir_all(&html).unwrap();
+    // Sparse: 1 GiB of zeros without the disk space.
+    std::fs::File::create(html.join("huge.bin"))
+        .unwrap()
+        .set_len(GIB)
+        .unwrap();
+    server.write_conf(&format!(
+        "user root;\nworker_processes 1;\nerror_log logs/error.log notice;\npid logs/nginx.pid;\n\
+         events {{}}\nhttp {{\n    access_log off;\n    server {{\n        listen 127.0.0.1:{port};\n        root {};\n    }}\n}}\n",
+        html.display()
+    ));
+    let master = server.start();
+    let worker = *server.workers(master, 1).iter().next().unwrap();
+    let idle = rss_kib(worker);
+    let mut clients = Vec::new();
+    for _ in 0..CLIENTS {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream
+            .write_all(b"GET /huge.bin HTTP/1.1\r\nHost: a\r\n\r\n")
+            .unwrap();
+        let mut head = [0u8; 4096];
+        let n = stream.read(&mut head).unwrap();
+        assert!(
+            head[..n].starts_with(b"HTTP/1.1 200 OK\r\n"),
+            "{:?}",
+            String::from_utf8_lossy(&head[..n.min(200)])
+        );
+        assert!(
+            String::from_utf8_lossy(&head[..n]).contains("Content-Length: 1073741824\r\n"),
+            "the length of the whole file"
+        );
+        clients.push(stream);
+    }
+    // Every client has stalled with most of its 1 GiB unread; give the
+    // worker time to fill what socket buffers take.
+    std::thread::sleep(Duration::from_millis(1500));
+    let loaded = rss_kib(worker);
+    assert!(alive(worker), "the worker survived");
+    // Whole-file buffering would need 50 GiB; socket-sized streaming needs
+    // a few MiB per client at most.
+    assert!(
+        loaded < idle + 256 * 1024,
+        "worker RSS grew from {idle} KiB to {loaded} KiB for {CLIENTS} stalled clients"
+    );
+    // The clients can still read on: the responses keep flowing.
+    let mut buf = vec![0u8; 1 << 20];
+    for stream in &mut clients {
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0, "a stalled response resumes");
+    }
+    eprintln!("worker RSS: {idle} KiB idle, {loaded} KiB with {CLIENTS} stalled 1 GiB responses");
+    drop(clients);
+    server.quit(master);
+}

@@ -9,16 +9,16 @@ mod cli;
 mod confgen;
 mod conftest;
 mod machine;
-mod prefix;
-mod procfs;
+pub(crate) mod prefix;
+pub(crate) mod procfs;
 mod report;
 mod results;
 mod runner;
 mod scenario;
-mod server;
+pub(crate) mod server;
 mod stats;
-mod tools;
-mod wrk;
+pub(crate) mod tools;
+pub(crate) mod wrk;
 
 use std::path::Path;
 
