@@ -123,8 +123,14 @@ pub fn main(args: &[String]) -> Result<(), String> {
     };
     let out = prefix.path().join("logs");
     let mut loads = [
-        ("keep-alive", keepalive.spawn(&out.join("wrk-keepalive.txt"))?),
-        ("new connection per request", new_conn.spawn(&out.join("wrk-new-conn.txt"))?),
+        (
+            "keep-alive",
+            keepalive.spawn(&out.join("wrk-keepalive.txt"))?,
+        ),
+        (
+            "new connection per request",
+            new_conn.spawn(&out.join("wrk-new-conn.txt"))?,
+        ),
     ];
     // Let both loads reach a steady state before the first reload.
     std::thread::sleep(Duration::from_secs(1));
@@ -134,7 +140,10 @@ pub fn main(args: &[String]) -> Result<(), String> {
         signal(master, libc::SIGHUP);
         std::thread::sleep(options.pause);
         if server.exited() {
-            return Err(format!("the master exited at reload {round}: {}", server.diagnostics()));
+            return Err(format!(
+                "the master exited at reload {round}: {}",
+                server.diagnostics()
+            ));
         }
     }
     let reload_time = started.elapsed();
@@ -180,7 +189,9 @@ pub fn main(args: &[String]) -> Result<(), String> {
     workers?;
     fds?;
     if failed > 0 {
-        return Err(format!("{failed} of {total} requests failed during reloads"));
+        return Err(format!(
+            "{failed} of {total} requests failed during reloads"
+        ));
     }
     if total == 0 {
         return Err("no request completed".into());
