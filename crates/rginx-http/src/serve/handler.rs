@@ -365,7 +365,7 @@ fn finish(outcome: Outcome, version: Version, keep_alive: bool) -> Response<Body
         headers.insert(header::SERVER, HeaderValue::from_static(server));
     }
     if !passes(&header::DATE)
-        && let Ok(date) = HeaderValue::from_str(&http_date(std::time::SystemTime::now()))
+        && let Some(date) = date_now()
     {
         headers.insert(header::DATE, date);
     }
@@ -444,4 +444,29 @@ impl hyper::body::Body for ZeroBody {
 pub fn http_date(time: std::time::SystemTime) -> String {
     let time: chrono::DateTime<chrono::Utc> = time.into();
     time.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+/// The `Date:` value for now. nginx formats its time strings once a
+/// second; formatting per response showed in profiles, so each thread
+/// keeps the string of the current second.
+fn date_now() -> Option<HeaderValue> {
+    use std::cell::RefCell;
+    thread_local! {
+        static CACHE: RefCell<Option<(u64, HeaderValue)>> = const { RefCell::new(None) };
+    }
+    let now = std::time::SystemTime::now();
+    let second = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some((at, value)) = cache.as_ref()
+            && *at == second
+        {
+            return Some(value.clone());
+        }
+        let value = HeaderValue::from_str(&http_date(now)).ok()?;
+        *cache = Some((second, value.clone()));
+        Some(value)
+    })
 }
