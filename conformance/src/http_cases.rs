@@ -121,6 +121,11 @@ fn serve(
         Err(failure) => return Ok(Err(failure)),
     };
     let exchanges = client::run(&requests.requests, requests.mode, ports);
+    let answered = exchanges
+        .iter()
+        .filter(|e| e.final_response().is_some())
+        .count();
+    settle_access_log(&prefix.join("logs/access.log"), answered);
     let stopped = running.stop(prefix);
     let access_log = fs::read_to_string(prefix.join("logs/access.log")).ok();
     Ok(Ok(SideRun {
@@ -128,6 +133,22 @@ fn serve(
         access_log,
         stopped,
     }))
+}
+
+/// Waits (briefly) until the access log has a line per answered request.
+/// nginx logs a request when it is freed, which after a lingering close is
+/// when the client's end of the connection closes: after the client saw
+/// the response, and so possibly after the server was told to stop, which
+/// would lose the line and make nginx disagree with itself.
+fn settle_access_log(path: &Path, answered: usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(500);
+    while std::time::Instant::now() < deadline {
+        let lines = fs::read_to_string(path).map_or(0, |text| text.lines().count());
+        if lines >= answered {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }
 
 /// Runs one case through both servers.
