@@ -76,6 +76,8 @@ pub struct Compiler {
     pub upstreams: crate::upstream::Registry,
     /// `geo` blocks, likewise.
     pub geos: Vec<crate::geo::Geo>,
+    /// The charset module's names and `charset_map`s (its main conf).
+    pub charsets: crate::charset::Charsets,
 }
 
 impl Compiler {
@@ -146,6 +148,7 @@ pub fn compile(
         split_clients: Vec::new(),
         upstreams: Default::default(),
         geos: Vec::new(),
+        charsets: Default::default(),
     };
     let mut main = MainBuild::default();
     let read = read_all(&mut compiler, &mut main, parsed, params);

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod auth;
 pub mod auth_basic;
+pub mod charset;
 pub mod compile;
 pub mod core_main;
 pub mod directives_doc;
@@ -17,6 +18,7 @@ pub mod log;
 pub mod map;
 pub mod proxy;
 pub mod realip;
+pub mod referer;
 pub mod regex;
 pub mod registry;
 pub mod rewrite;
@@ -44,6 +46,7 @@ pub static MODULES: &[&[registry::Spec]] = &[
     auth_basic::SPECS,
     access::SPECS,
     realip::SPECS,
+    referer::SPECS,
     map::SPECS,
     split_clients::SPECS,
     geo::SPECS,
@@ -51,6 +54,7 @@ pub static MODULES: &[&[registry::Spec]] = &[
     log::SPECS,
     static_files::SPECS,
     headers_filter::SPECS,
+    charset::SPECS,
     gzip::SPECS,
     proxy::SPECS,
     upstream::HASH_SPECS,

@@ -68,6 +68,8 @@ pub struct LocConf {
     pub auth: crate::auth::AuthConf,
     pub realip: crate::realip::RealIpConf,
     pub log: crate::log::LogConf,
+    pub charset: crate::charset::CharsetConf,
+    pub referer: crate::referer::RefererConf,
 }
 
 impl LocConf {
@@ -103,6 +105,8 @@ impl LocConf {
         self.auth.merge(&parent.auth);
         self.realip.merge(&parent.realip);
         self.log.merge(&parent.log);
+        self.charset.merge(&parent.charset);
+        self.referer.merge(&parent.referer);
     }
 
     /// The values nginx uses where nothing was set anywhere.
@@ -178,6 +182,7 @@ pub struct HttpConf {
     pub maps: Vec<crate::map::Map>,
     pub split_clients: Vec<crate::split_clients::SplitClients>,
     pub geos: Vec<crate::geo::Geo>,
+    pub charsets: crate::charset::Charsets,
 }
 
 impl HttpConf {
@@ -242,6 +247,8 @@ impl HttpBuild {
         if let Some(error) = crate::proxy::check_merged(&self.servers, end) {
             return Err(error);
         }
+        crate::referer::finish(&mut self.servers)?;
+        crate::charset::finish(&compiler.charsets, &self.servers)?;
         crate::ssl::merge_servers(compiler, &self.ssl, &mut self.servers)?;
         for server in &self.servers {
             location::check_duplicates(&server.locations)?;
@@ -291,6 +298,7 @@ impl HttpBuild {
             maps: std::mem::take(&mut compiler.maps),
             split_clients: std::mem::take(&mut compiler.split_clients),
             geos: std::mem::take(&mut compiler.geos),
+            charsets: std::mem::take(&mut compiler.charsets),
         })
     }
 }

@@ -510,6 +510,7 @@ pub async fn process(
     if !outcome.headers_filtered {
         crate::headers_filter::apply(&ctx, &ctx.loc_conf().static_files.headers, &mut outcome);
     }
+    crate::charset::filter(&ctx, &mut outcome);
     crate::gzip::filter(&ctx, &mut outcome);
     header_filter::absolute_location(&ctx, &mut outcome);
     header_filter::keepalive(&ctx, &mut outcome);

@@ -378,7 +378,7 @@ fn builtin_value<'c>(ctx: &'c Ctx<'_>, builtin: Builtin) -> Option<Cow<'c, [u8]>
             .as_ref()?
             .length(crate::proxy::state::LengthKind::Response)
             .map(Cow::Owned),
-        B::InvalidReferer => None,
+        B::InvalidReferer => Some(Cow::Borrowed(crate::referer::invalid_referer(ctx))),
     }
 }
 
