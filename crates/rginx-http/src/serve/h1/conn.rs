@@ -76,9 +76,23 @@ pub async fn serve(
     let accepted = Instant::now();
     let mut drain: Option<Instant> = stop.borrow().then(Instant::now);
     let mut first = true;
+    // One idle timer for the connection's life, moved on for each wait:
+    // moving a tokio timer later is an atomic store, while a new timer per
+    // request took the driver's lock and woke it through its eventfd.
+    let mut idle = std::pin::pin!(sleep_until(accepted + settings.header_timeout));
     loop {
         let buffered = !io.lock().buf.is_empty();
-        if !buffered && !wait_request(&io, &settings, first, accepted, &mut stop, &mut drain).await
+        if !buffered
+            && !wait_request(
+                &io,
+                &settings,
+                first,
+                accepted,
+                &mut stop,
+                &mut drain,
+                idle.as_mut(),
+            )
+            .await
         {
             return;
         }
@@ -115,6 +129,7 @@ async fn wait_request(
     accepted: Instant,
     stop: &mut watch::Receiver<bool>,
     drain: &mut Option<Instant>,
+    mut timer: std::pin::Pin<&mut tokio::time::Sleep>,
 ) -> bool {
     let idle_since = Instant::now();
     let limit = if first {
@@ -127,9 +142,12 @@ async fn wait_request(
             Some(started) => limit.min((*started).max(idle_since) + DRAIN_GRACE),
             None => limit,
         };
+        if timer.deadline() != deadline {
+            timer.as_mut().reset(deadline);
+        }
         tokio::select! {
             read = io.fill() => return matches!(read, Ok(n) if n > 0),
-            _ = sleep_until(deadline) => return false,
+            _ = timer.as_mut() => return false,
             changed = stop.changed(), if drain.is_none() => {
                 if changed.is_err() || *stop.borrow() {
                     *drain = Some(Instant::now());
