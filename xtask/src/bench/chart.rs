@@ -20,6 +20,9 @@ pub fn bars(report: &Report) -> Vec<(String, f64)> {
         .iter()
         .filter_map(|c| Some((format!("{} (-t speed)", c.name), 1.0 / c.time_ratio?)))
         .collect();
+    if let Some(ratio) = report.reload.as_ref().and_then(|r| r.time_ratio) {
+        out.push(("reload (speed)".to_string(), 1.0 / ratio));
+    }
     out.extend(
         report
             .cases

@@ -40,6 +40,10 @@ impl Options {
         if self.quick { 1 } else { 2 }
     }
 
+    pub fn reload_runs(&self) -> usize {
+        if self.quick { 3 } else { 10 }
+    }
+
     pub fn conf_test_runs(&self) -> usize {
         if self.quick { 5 } else { 21 }
     }
@@ -54,6 +58,7 @@ fn known_names() -> Vec<&'static str> {
     confgen::CONF_TESTS
         .iter()
         .map(|c| c.name)
+        .chain(std::iter::once(super::reload::NAME))
         .chain(scenario::SCENARIOS.iter().map(|s| s.name))
         .collect()
 }

@@ -11,6 +11,7 @@ mod conftest;
 mod machine;
 pub(crate) mod prefix;
 pub(crate) mod procfs;
+mod reload;
 mod report;
 mod results;
 mod runner;
@@ -57,6 +58,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
         duration_s: opts.duration(),
         warmup_s: opts.warmup(),
         conf_test_runs: opts.conf_test_runs(),
+        reload_runs: opts.reload_runs(),
         server_cpus,
         load_cpus,
     };
@@ -75,6 +77,20 @@ pub fn main(args: &[String]) -> Result<(), String> {
         );
         conf_tests.push(r);
     }
+
+    let reload = opts.selected(reload::NAME).then(|| {
+        eprintln!("== {}", reload::NAME);
+        let r = reload::run(&nginx, &rginx, settings.reload_runs);
+        eprintln!(
+            "   rginx {} ms, nginx {} ms{}",
+            r.rginx_median_ms.map_or("—".into(), |v| format!("{v:.1}")),
+            r.nginx_median_ms.map_or("—".into(), |v| format!("{v:.1}")),
+            r.error
+                .as_ref()
+                .map_or(String::new(), |e| format!(" ({e})"))
+        );
+        r
+    });
 
     let ctx = runner::Ctx {
         nginx: &nginx,
@@ -95,6 +111,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
         machine: machine::describe(&nginx.path, &root),
         settings,
         conf_tests,
+        reload,
         cases,
     };
     let out_dir = if opts.writes_docs() {

@@ -86,6 +86,7 @@ pub fn render(r: &Report) -> String {
     s.push_str("The chart shows rginx/nginx requests per second for each measured case and nginx/rginx time for the `-t` checks: above 1 means rginx does better.\n\n");
 
     conf_tests(&mut s, r);
+    reload(&mut s, r);
     serving(&mut s, r);
     scenarios(&mut s);
     method(&mut s);
@@ -116,6 +117,30 @@ fn conf_tests(s: &mut String, r: &Report) {
                 shape.name,
                 shape.describe()
             );
+        }
+    }
+    s.push('\n');
+}
+
+fn reload(s: &mut String, r: &Report) {
+    s.push_str("## Reload latency\n\n");
+    s.push_str("From `HUP` to the master until a new connection is answered by a worker with the new configuration, median of the timed reloads after one untimed one.\n\n");
+    s.push_str("| scenario | what | rginx ms | nginx ms | rginx/nginx time | note |\n|---|---|---:|---:|---:|---|\n");
+    match &r.reload {
+        Some(c) => {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} | {} |",
+                c.name,
+                c.config,
+                num(c.rginx_median_ms, 1),
+                num(c.nginx_median_ms, 1),
+                num(c.time_ratio, 2),
+                c.error.as_deref().unwrap_or("").replace('|', "\\|")
+            );
+        }
+        None => {
+            let _ = writeln!(s, "| reload | | not run | not run | {DASH} | |");
         }
     }
     s.push('\n');
@@ -273,10 +298,12 @@ mod tests {
                 duration_s: 10,
                 warmup_s: 2,
                 conf_test_runs: 21,
+                reload_runs: 10,
                 server_cpus: None,
                 load_cpus: None,
             },
             conf_tests: Vec::new(),
+            reload: None,
             cases,
         }
     }

@@ -23,6 +23,8 @@ pub struct Settings {
     pub duration_s: u32,
     pub warmup_s: u32,
     pub conf_test_runs: usize,
+    /// Timed reloads per server (after one untimed).
+    pub reload_runs: usize,
     /// `taskset` CPU lists when `--pin` was given.
     pub server_cpus: Option<String>,
     pub load_cpus: Option<String>,
@@ -150,6 +152,8 @@ pub struct Report {
     pub machine: Machine,
     pub settings: Settings,
     pub conf_tests: Vec<ConfTestResult>,
+    /// Reload latency, in the shape of a conf-test (times and their ratio).
+    pub reload: Option<ConfTestResult>,
     pub cases: Vec<CaseResult>,
 }
 

@@ -358,6 +358,7 @@ mod tests {
             duration_s: 1,
             warmup_s: 1,
             conf_test_runs: 1,
+            reload_runs: 1,
             server_cpus: None,
             load_cpus: None,
         }
