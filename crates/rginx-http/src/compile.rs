@@ -76,6 +76,9 @@ pub struct Compiler {
     pub upstreams: crate::upstream::Registry,
     /// `geo` blocks, likewise.
     pub geos: Vec<crate::geo::Geo>,
+    /// Temporary-file directories (`client_body_temp_path`), made after
+    /// "syntax is ok" as nginx's `ngx_create_paths` does.
+    pub temp_paths: Vec<std::sync::Arc<crate::http_core::limits::TempPath>>,
     /// The charset module's names and `charset_map`s (its main conf).
     pub charsets: crate::charset::Charsets,
 }
@@ -148,6 +151,7 @@ pub fn compile(
         split_clients: Vec::new(),
         upstreams: Default::default(),
         geos: Vec::new(),
+        temp_paths: Vec::new(),
         charsets: Default::default(),
     };
     let mut main = MainBuild::default();

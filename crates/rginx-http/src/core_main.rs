@@ -215,6 +215,23 @@ impl MainBuild {
                 warnings: compiler.warnings,
             });
         }
+        // nginx's ngx_create_paths: temporary directories, owned by the
+        // workers' user.
+        let owner = main
+            .user
+            .as_ref()
+            .map(|user| (user.uid, user.gid))
+            .or_else(|| {
+                let nobody = nix::unistd::User::from_name("nobody").ok().flatten()?;
+                Some((nobody.uid.as_raw(), nobody.gid.as_raw()))
+            });
+        if let Err(error) = crate::http_core::limits::create_paths(&compiler, owner) {
+            return Err(Failure {
+                error,
+                after_syntax_ok: true,
+                warnings: compiler.warnings,
+            });
+        }
         let events = EventsConf {
             worker_connections,
             multi_accept: events.multi_accept.unwrap_or(false),

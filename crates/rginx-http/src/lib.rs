@@ -21,6 +21,7 @@ pub mod realip;
 pub mod referer;
 pub mod regex;
 pub mod registry;
+pub mod resolver;
 pub mod rewrite;
 pub mod serve;
 pub mod split_clients;
@@ -40,6 +41,7 @@ pub static MODULES: &[&[registry::Spec]] = &[
     core_main::SPECS,
     http_core::SPECS,
     http_core::client::SPECS,
+    http_core::limits::SPECS,
     auth::SPECS,
     upstream::SPECS,
     rewrite::SPECS,

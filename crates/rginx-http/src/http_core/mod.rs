@@ -7,6 +7,7 @@ pub mod client;
 pub mod error_page;
 pub mod find_location;
 pub mod header_filter;
+pub mod limits;
 pub mod listen;
 pub mod location;
 pub mod phases;
@@ -61,6 +62,7 @@ pub struct LocConf {
     /// `stub_status`: the location answers with the status page.
     pub stub_status: Option<bool>,
     pub client: client::ClientLoc,
+    pub limits: limits::LimitsLoc,
     pub rewrite: crate::rewrite::RewriteConf,
     pub static_files: crate::static_files::StaticConf,
     pub proxy: crate::proxy::ProxyConf,
@@ -98,6 +100,7 @@ impl LocConf {
         self.msie_padding = self.msie_padding.or(parent.msie_padding);
         self.stub_status = self.stub_status.or(parent.stub_status);
         self.client.merge(&parent.client);
+        self.limits.merge(&parent.limits);
         self.rewrite.merge(&parent.rewrite);
         self.static_files.merge(&parent.static_files);
         self.proxy.merge(&parent.proxy);
@@ -456,6 +459,10 @@ fn set_location(
         _ => return Err(ConfError::bare("internal error: location out of place")),
     };
     let mut location = location::parse(d, parent.as_ref())?;
+    // Named captures of a regex location are variables, as in nginx.
+    if let location::LocationKind::Regex(regex) = &location.kind {
+        crate::rewrite::define_named_captures(compiler, regex);
+    }
     if let Some(block) = &d.block {
         compiler.run_block(
             block,

@@ -513,6 +513,11 @@ pub async fn process(
     crate::charset::filter(&ctx, &mut outcome);
     crate::gzip::filter(&ctx, &mut outcome);
     header_filter::absolute_location(&ctx, &mut outcome);
+    // nginx's keepalive_time, checked with the other keep-alive limits
+    // when the location is found.
+    if ctx.location_searched && conn.started.elapsed() > ctx.loc_conf().limits.keepalive_time() {
+        outcome.close = true;
+    }
     header_filter::keepalive(&ctx, &mut outcome);
     header_filter::msie_padding(&ctx, &mut outcome);
     header_filter::status_headers(&mut outcome);
@@ -521,6 +526,11 @@ pub async fn process(
         outcome.head_only = true;
     }
     ctx.response = Some(header_filter::response_info(&outcome));
+    // The codec writes the response and closes the connection with the
+    // settings of the location the request ended in.
+    if let Some(slot) = parts.extensions.get::<super::limits::TuningSlot>() {
+        slot.set(ctx.loc_conf().limits.tuning());
+    }
     // nginx counts an interim `100 Continue` in the bytes it sent.
     let mut extra = 0;
     if let (Some(expect), Some(info)) = (

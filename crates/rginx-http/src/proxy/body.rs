@@ -8,36 +8,64 @@
 
 use super::conf::ProxyConf;
 use crate::core_main::LogLevel;
+use crate::http_core::limits::{DEFAULT_BODY_TEMP_PATH, InFileOnly, LimitsLoc, TempPath};
 use crate::http_core::request::{Ctx, Outcome};
 use crate::upstream::conn::Conn;
 use bytes::{Bytes, BytesMut};
 use http_body_util::BodyExt;
 use std::io::{self, Read, Seek, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
-
-/// Bodies up to this size stay in memory.
-const MEMORY_LIMIT: u64 = 1024 * 1024;
-/// nginx's `client_body_timeout` default: the longest wait for body bytes.
-const CLIENT_BODY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A body read whole, replayable for each try.
 #[derive(Debug, Default)]
 pub struct Buffered {
     chunks: Vec<Bytes>,
-    /// What did not fit in memory.
+    /// What did not fit in memory (`client_body_buffer_size`), or all of
+    /// it (`client_body_in_file_only`).
     file: Option<std::fs::File>,
     pub len: u64,
+    spool: Spool,
+    /// A `client_body_in_file_only clean` file, removed with the body.
+    remove: Option<std::path::PathBuf>,
+}
+
+/// Where and when a body goes to a file.
+#[derive(Debug, Default)]
+struct Spool {
+    /// `client_body_buffer_size`.
+    memory: u64,
+    in_file_only: Option<InFileOnly>,
+    path: Option<std::sync::Arc<TempPath>>,
 }
 
 impl Buffered {
+    fn new(limits: &LimitsLoc) -> Buffered {
+        Buffered {
+            spool: Spool {
+                memory: limits.client_body_buffer_size(),
+                in_file_only: Some(limits.client_body_in_file_only()),
+                path: limits.client_body_temp_path.clone(),
+            },
+            chunks: Vec::new(),
+            file: None,
+            len: 0,
+            remove: None,
+        }
+    }
+
     fn push(&mut self, data: Bytes) -> io::Result<()> {
         self.len += data.len() as u64;
         if let Some(file) = self.file.as_mut() {
             return file.write_all(&data);
         }
-        if self.len > MEMORY_LIMIT {
-            let mut file = temp_file()?;
+        let in_file_only = self.spool.in_file_only.unwrap_or(InFileOnly::Off);
+        if self.len > self.spool.memory || in_file_only != InFileOnly::Off {
+            let mut file = self.temp_file(in_file_only)?;
+            for chunk in self.chunks.drain(..) {
+                file.write_all(&chunk)?;
+            }
             file.write_all(&data)?;
             self.file = Some(file);
             return Ok(());
@@ -45,25 +73,71 @@ impl Buffered {
         self.chunks.push(data);
         Ok(())
     }
+
+    /// nginx's `ngx_create_temp_file` under `client_body_temp_path`: a
+    /// ten-digit name in its level directories; unlinked at once unless
+    /// `client_body_in_file_only` keeps it for the request (`clean`) or
+    /// for good (`on`).
+    fn temp_file(&mut self, in_file_only: InFileOnly) -> io::Result<std::fs::File> {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let default;
+        let path = match &self.spool.path {
+            Some(path) => &**path,
+            None => {
+                default = TempPath {
+                    dir: DEFAULT_BODY_TEMP_PATH.into(),
+                    levels: Vec::new(),
+                    defined_at: None,
+                };
+                &default
+            }
+        };
+        let seed = u64::from(std::process::id()).wrapping_mul(7919);
+        let mut attempt = 0;
+        loop {
+            let n = seed.wrapping_add(NEXT.fetch_add(1, Ordering::Relaxed));
+            let file_path = path.file_path(n);
+            if let Some(parent) = file_path.parent() {
+                // The level directories (and a missing default directory)
+                // are made on demand, as nginx's ngx_create_full_path does.
+                let _ = std::fs::DirBuilder::new()
+                    .recursive(true)
+                    .mode(0o700)
+                    .create(parent);
+            }
+            let opened = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&file_path);
+            match opened {
+                Ok(file) => {
+                    match in_file_only {
+                        InFileOnly::Off => {
+                            let _ = std::fs::remove_file(&file_path);
+                        }
+                        InFileOnly::Clean => self.remove = Some(file_path),
+                        InFileOnly::On => {}
+                    }
+                    return Ok(file);
+                }
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => {
+                    attempt += 1;
+                }
+                Err(err) => return Err(err),
+            }
+        }
+    }
 }
 
-/// An anonymous file in the temporary directory (unlinked at once, so it
-/// disappears with its descriptor).
-fn temp_file() -> io::Result<std::fs::File> {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let path = std::env::temp_dir().join(format!(
-        "rginx-body-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create_new(true)
-        .open(&path)?;
-    let _ = std::fs::remove_file(&path);
-    Ok(file)
+impl Drop for Buffered {
+    fn drop(&mut self) {
+        if let Some(path) = self.remove.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }
 
 /// The body to send upstream.
@@ -79,6 +153,8 @@ pub enum RequestBody {
         preread: Vec<Bytes>,
         body: Option<crate::serve::RequestBody>,
         chunked: bool,
+        /// `client_body_timeout`.
+        timeout: Duration,
     },
 }
 
@@ -151,6 +227,7 @@ pub async fn prepare(ctx: &mut Ctx<'_>, conf: &ProxyConf) -> Result<Prepared, Bo
                 preread,
                 body,
                 chunked,
+                timeout: ctx.loc_conf().limits.client_body_timeout(),
             },
             length: if client_chunked && complete {
                 Some(received)
@@ -160,11 +237,12 @@ pub async fn prepare(ctx: &mut Ctx<'_>, conf: &ProxyConf) -> Result<Prepared, Bo
             chunked,
         });
     }
-    let mut buffered = Buffered::default();
+    let mut buffered = Buffered::new(&ctx.loc_conf().limits);
     if has_body && let Some(mut incoming) = ctx.body.take() {
         let limit = ctx.loc_conf().client.client_max_body_size();
+        let body_timeout = ctx.loc_conf().limits.client_body_timeout();
         loop {
-            let frame = match tokio::time::timeout(CLIENT_BODY_TIMEOUT, incoming.frame()).await {
+            let frame = match tokio::time::timeout(body_timeout, incoming.frame()).await {
                 Err(_) => {
                     crate::log::error(
                         ctx,
@@ -283,6 +361,7 @@ pub async fn send(conn: &mut Conn, head: &[u8], body: &mut RequestBody) -> Resul
             preread,
             body,
             chunked,
+            timeout,
         } => {
             let mut sent = head.len() as u64;
             let mut pending = std::mem::take(preread);
@@ -298,7 +377,7 @@ pub async fn send(conn: &mut Conn, head: &[u8], body: &mut RequestBody) -> Resul
                 let data = if !pending.is_empty() {
                     pending.remove(0)
                 } else if let Some(body) = incoming.as_mut() {
-                    match tokio::time::timeout(CLIENT_BODY_TIMEOUT, body.frame()).await {
+                    match tokio::time::timeout(*timeout, body.frame()).await {
                         Ok(Some(Ok(frame))) => match frame.into_data() {
                             Ok(data) => data,
                             Err(_) => continue,

@@ -62,7 +62,7 @@ struct Target {
 
 /// nginx's `ngx_http_proxy_eval` (variables in `proxy_pass`) and the
 /// upstream search of `ngx_http_upstream_init_request`.
-fn target(ctx: &Ctx<'_>, pass: &ProxyPass) -> Result<Target, u16> {
+async fn target(ctx: &mut Ctx<'_>, pass: &ProxyPass) -> Result<Target, u16> {
     let http = ctx.http;
     match &pass.target {
         PassTarget::Static { upstream, vars } => {
@@ -120,7 +120,35 @@ fn target(ctx: &Ctx<'_>, pass: &ProxyPass) -> Result<Target, u16> {
                     https,
                 });
             }
-            let Some(addr) = parsed.addrs.first() else {
+            let limits = &ctx.loc_conf().limits;
+            if parsed.addrs.is_empty()
+                && let Some(resolver) = &limits.resolver
+            {
+                // nginx's resolver: the name is looked up now, for this
+                // request.
+                let host = String::from_utf8_lossy(&parsed.host).into_owned();
+                let timeout = limits.resolver_timeout();
+                match crate::resolver::resolve(resolver, &parsed.host, timeout).await {
+                    Ok(addrs) => {
+                        for ip in addrs {
+                            let addr = std::net::SocketAddr::new(ip, parsed.port);
+                            parsed.addrs.push(crate::upstream::Addr {
+                                addr: crate::upstream::PeerAddr::Inet(addr),
+                                name: addr.to_string(),
+                            });
+                        }
+                    }
+                    Err(err) => {
+                        crate::log::error(
+                            ctx,
+                            LogLevel::Error,
+                            &format!("{host} could not be resolved ({err})"),
+                        );
+                        return Err(502);
+                    }
+                }
+            }
+            if parsed.addrs.is_empty() {
                 crate::log::error(
                     ctx,
                     LogLevel::Error,
@@ -130,11 +158,14 @@ fn target(ctx: &Ctx<'_>, pass: &ProxyPass) -> Result<Target, u16> {
                     ),
                 );
                 return Err(502);
-            };
+            }
+            let addrs = parsed
+                .addrs
+                .iter()
+                .map(|a| (a.addr.clone(), a.name.clone()));
             Ok(Target {
-                group: Arc::new(Group::single(
-                    addr.addr.clone(),
-                    addr.name.clone(),
+                group: Arc::new(Group::resolved(
+                    addrs.collect(),
                     String::from_utf8_lossy(&parsed.host).into_owned(),
                 )),
                 upstream: None,
@@ -323,7 +354,7 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
         // proxied again): nginx separates the two lists.
         state.attempts.push(state::Attempt::default());
     }
-    let target = match target(ctx, &pass) {
+    let target = match target(ctx, &pass).await {
         Ok(target) => target,
         Err(status) => return Outcome::status(status, loc),
     };

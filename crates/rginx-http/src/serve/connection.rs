@@ -169,7 +169,7 @@ fn spawn_connection<S>(
     shared: Arc<Shared>,
     stop_rx: watch::Receiver<bool>,
 ) where
-    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    S: AsyncRead + AsyncWrite + Unpin + Send + std::os::fd::AsRawFd + 'static,
 {
     shared.active_connections.fetch_add(1, Ordering::AcqRel);
     let connection_number = shared.next_connection_number();
@@ -211,6 +211,8 @@ fn spawn_connection<S>(
                 limits: settings.h1_limits,
                 header_timeout: settings.header_timeout,
                 keepalive_timeout: settings.keepalive_timeout,
+                fd: Some(stream.as_raw_fd()),
+                tuning: settings.tuning,
             };
             drop(service);
             super::h1::serve(Box::new(stream), info.clone(), shared.clone(), h1, stop_rx).await;
@@ -275,6 +277,8 @@ struct ConnSettings {
     keepalive_timeout: Duration,
     /// The HTTP/1 codec's header buffers and header hygiene.
     h1_limits: super::h1::Limits,
+    /// Lingering, send and rate settings before a request has a location.
+    tuning: crate::http_core::limits::Tuning,
 }
 
 impl ConnSettings {
@@ -285,12 +289,14 @@ impl ConnSettings {
                 max_head_bytes: server.client_srv.max_head_bytes(),
                 keepalive_timeout: server.conf.client.keepalive_timeout(),
                 h1_limits: super::h1::Limits::of(&server.client_srv),
+                tuning: server.conf.limits.tuning(),
             },
             None => ConnSettings {
                 header_timeout: Duration::from_secs(60),
                 max_head_bytes: 32 * 1024,
                 keepalive_timeout: Duration::from_secs(75),
                 h1_limits: super::h1::Limits::default(),
+                tuning: Default::default(),
             },
         }
     }

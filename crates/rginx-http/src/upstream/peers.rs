@@ -135,23 +135,26 @@ impl Group {
     /// A group of one resolved address (`proxy_pass` with variables naming
     /// an address no upstream block has).
     pub fn single(addr: PeerAddr, name: String, host: String) -> Group {
-        let peer = Peer {
-            addr,
-            server: name.as_bytes().to_vec(),
-            name,
-            weight: 1,
-            max_conns: 0,
-            max_fails: 1,
-            fail_timeout: 10,
-            down: false,
-        };
-        Group::new(
-            host,
-            PeerList::new(vec![peer]),
-            None,
-            Method::RoundRobin,
-            None,
-        )
+        Group::resolved(vec![(addr, name)], host)
+    }
+
+    /// A group of the addresses a name resolved to, tried in turn (nginx's
+    /// `ngx_http_upstream_create_round_robin_peer`).
+    pub fn resolved(addrs: Vec<(PeerAddr, String)>, host: String) -> Group {
+        let peers = addrs
+            .into_iter()
+            .map(|(addr, name)| Peer {
+                addr,
+                server: name.as_bytes().to_vec(),
+                name,
+                weight: 1,
+                max_conns: 0,
+                max_fails: 1,
+                fail_timeout: 10,
+                down: false,
+            })
+            .collect();
+        Group::new(host, PeerList::new(peers), None, Method::RoundRobin, None)
     }
 
     fn lock(&self) -> MutexGuard<'_, [Vec<PeerState>; 2]> {

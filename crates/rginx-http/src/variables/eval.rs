@@ -340,7 +340,9 @@ fn builtin_value<'c>(ctx: &'c Ctx<'_>, builtin: Builtin) -> Option<Cow<'c, [u8]>
         B::Hostname => Some(Cow::Owned(crate::http_core::hostname())),
         B::Pid => owned(std::process::id().to_string()),
         B::NginxVersion => Some(Cow::Borrowed(b"1.22.1")),
-        B::LimitRate => Some(Cow::Borrowed(b"0")),
+        B::LimitRate => Some(Cow::Owned(
+            ctx.loc_conf().limits.limit_rate().to_string().into_bytes(),
+        )),
         B::ProxyAddXForwardedFor => {
             let remote = ctx
                 .client

@@ -17,6 +17,7 @@ use super::chunked::Decoder;
 use super::head::{Framing as BodyFraming, Head, HeadReader, Limits, Refusal, Step};
 use super::io::{BodyState, Continue, RequestBody, Rewind, SharedIo, Stream};
 use super::write::{self, Answering, Framing};
+use crate::http_core::limits::{LingeringClose, Tuning, TuningSlot};
 use crate::log::pending::{ClaimedLog, LogOnSend};
 use crate::serve::handler::{self, Body, ConnInfo, Shared};
 use crate::serve::{DRAIN_GRACE, ExpectContinue, NoContinue, Refused, Upgrade, UpgradedStream};
@@ -26,19 +27,13 @@ use http_body_util::BodyExt;
 use hyper::body::Body as _;
 use std::future::poll_fn;
 use std::io;
+use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 use tokio::sync::{oneshot, watch};
 use tokio::time::{Instant, sleep_until, timeout, timeout_at};
 
-/// nginx's `lingering_time` default: the longest rginx reads what a client
-/// still sends after its response.
-const LINGERING_TIME: Duration = Duration::from_secs(30);
-/// nginx's `lingering_timeout` default: the longest wait for more of it.
-const LINGERING_TIMEOUT: Duration = Duration::from_secs(5);
-/// nginx's `send_timeout` default: the longest a write may stall.
-const SEND_TIMEOUT: Duration = Duration::from_secs(60);
 /// Response bytes gathered before a write.
 const WRITE_BATCH: usize = 64 * 1024;
 
@@ -51,17 +46,30 @@ pub struct Settings {
     pub limits: Limits,
     pub header_timeout: Duration,
     pub keepalive_timeout: Duration,
+    /// The socket, for `reset_timedout_connection` (`None`: not a socket
+    /// rginx can reset).
+    pub fd: Option<RawFd>,
+    /// The default server's lingering, send and rate settings, for what is
+    /// answered before a request has a location.
+    pub tuning: Tuning,
 }
 
 /// What follows a request.
 enum Next {
     KeepAlive,
-    /// Close; `linger`: read what the client still sends first.
+    /// Close; `linger`: read what the client still sends first, as the
+    /// request's `lingering_*` settings say.
     Close {
         linger: bool,
+        tuning: Tuning,
     },
     /// The connection is gone or handed over.
     Done,
+    /// Closed on a timeout (or `return 444`): with a reset when
+    /// `reset_timedout_connection` is on.
+    Abort {
+        tuning: Tuning,
+    },
 }
 
 /// Serves requests on `stream` until the connection ends.
@@ -105,17 +113,27 @@ pub async fn serve(
         };
         first = false;
         let next = match read_head(&io, settings.limits, deadline).await {
-            HeadRead::Head(head) => serve_request(&io, *head, &conn, &shared).await,
-            HeadRead::Refused(refusal) => answer_refusal(&io, *refusal, &conn, &shared, true).await,
-            HeadRead::Gone(refusal) => answer_refusal(&io, *refusal, &conn, &shared, false).await,
+            HeadRead::Head(head) => serve_request(&io, *head, &conn, &shared, &settings).await,
+            HeadRead::Refused(refusal) => {
+                answer_refusal(&io, *refusal, &conn, &shared, &settings, true).await
+            }
+            HeadRead::Gone(refusal) => {
+                answer_refusal(&io, *refusal, &conn, &shared, &settings, false).await
+            }
         };
         match next {
             Next::KeepAlive => {}
-            Next::Close { linger } => {
-                close(&io, linger, &mut stop).await;
+            Next::Close { linger, tuning } => {
+                close(&io, linger, &tuning, &mut stop).await;
                 return;
             }
             Next::Done => return,
+            Next::Abort { tuning } => {
+                if tuning.reset_timedout_connection {
+                    reset(settings.fd);
+                }
+                return;
+            }
         }
     }
 }
@@ -198,6 +216,7 @@ async fn answer_refusal(
     refusal: Refusal,
     conn: &Arc<ConnInfo>,
     shared: &Arc<Shared>,
+    settings: &Settings,
     respond: bool,
 ) -> Next {
     let Refusal {
@@ -211,20 +230,54 @@ async fn answer_refusal(
         message,
         respond,
     });
+    let slot = TuningSlot::default();
+    parts.extensions.insert(slot.clone());
     let method = parts.method.clone();
     let version = parts.version;
     let result = handler::respond(parts, empty_body(), None, conn.clone(), shared.clone()).await;
+    let tuning = slot.get_or(settings.tuning);
     let Ok(response) = result else {
-        return Next::Done;
+        // Not answered: the client timed out (or left) before its head
+        // was whole.
+        return Next::Abort { tuning };
     };
     let answering = Answering {
         method: &method,
         version,
     };
-    match write_response(io, response, answering).await {
-        Ok(_) => Next::Close { linger: lingering },
-        Err(_) => Next::Done,
+    match write_response(io, response, answering, &tuning).await {
+        Ok(_) => Next::Close {
+            linger: lingering,
+            tuning,
+        },
+        Err(err) => failed_write(&err, tuning),
     }
+}
+
+/// After a failed response write: a send timeout is a timed-out close.
+fn failed_write(err: &io::Error, tuning: Tuning) -> Next {
+    if err.kind() == io::ErrorKind::TimedOut {
+        Next::Abort { tuning }
+    } else {
+        Next::Done
+    }
+}
+
+/// `reset_timedout_connection`: SO_LINGER 0, so that the close that
+/// follows sends RST and drops what is unsent.
+fn reset(fd: Option<RawFd>) {
+    use nix::sys::socket::{setsockopt, sockopt};
+    let Some(fd) = fd else {
+        return;
+    };
+    // SAFETY: the descriptor belongs to the connection's stream, which is
+    // still open (it closes when the connection's IO drops, after this).
+    let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+    let linger = nix::libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    let _ = setsockopt(&fd, sockopt::Linger, &linger);
 }
 
 async fn serve_request(
@@ -232,6 +285,7 @@ async fn serve_request(
     mut head: Head,
     conn: &Arc<ConnInfo>,
     shared: &Arc<Shared>,
+    settings: &Settings,
 ) -> Next {
     {
         let mut io = io.lock();
@@ -267,7 +321,7 @@ async fn serve_request(
             parts: head.parts,
             lingering: false,
         };
-        return answer_refusal(io, refusal, conn, shared, true).await;
+        return answer_refusal(io, refusal, conn, shared, settings, true).await;
     }
     let method = head.parts.method.clone();
     let version = head.parts.version;
@@ -281,20 +335,23 @@ async fn serve_request(
     } else {
         (None, None)
     };
+    let slot = TuningSlot::default();
+    head.parts.extensions.insert(slot.clone());
     let body = RequestBody::new(io.clone()).boxed();
     let result = handler::respond(head.parts, body, upgrade, conn.clone(), shared.clone()).await;
+    let tuning = slot.get_or(settings.tuning);
     let Ok(response) = result else {
         // `return 444`: close at once, without a response.
-        return Next::Done;
+        return Next::Abort { tuning };
     };
     let answering = Answering {
         method: &method,
         version,
     };
     let switching = response.status() == StatusCode::SWITCHING_PROTOCOLS;
-    let close = match write_response(io, response, answering).await {
+    let close = match write_response(io, response, answering, &tuning).await {
         Ok(close) => close,
-        Err(_) => return Next::Done,
+        Err(err) => return failed_write(&err, tuning),
     };
     if switching {
         if let (Some(tx), Some((stream, rest))) = (upgraded, io.take_stream()) {
@@ -305,11 +362,14 @@ async fn serve_request(
         }
         return Next::Done;
     }
-    if !discard_body(io).await {
+    if !discard_body(io, &tuning).await {
         return Next::Done;
     }
     if close {
-        Next::Close { linger: false }
+        Next::Close {
+            linger: false,
+            tuning,
+        }
     } else {
         Next::KeepAlive
     }
@@ -347,7 +407,9 @@ async fn write_response(
     io: &SharedIo,
     response: Response<Body>,
     answering: Answering<'_>,
+    tuning: &Tuning,
 ) -> io::Result<bool> {
+    let mut w = Writer::new(io, tuning);
     let plan = write::plan(&response, answering);
     let mut out = BytesMut::with_capacity(plan.head.len() + 64);
     {
@@ -377,8 +439,8 @@ async fn write_response(
     if plan.framing == Framing::None {
         drop(body);
         log.finish();
-        send(io, &out).await?;
-        flush(io).await?;
+        w.send(&out).await?;
+        w.flush().await?;
         return Ok(plan.close);
     }
     let mut sent: u64 = 0;
@@ -392,9 +454,9 @@ async fn write_response(
             Poll::Pending => {
                 // Nothing more right now: what is gathered goes out first.
                 if !out.is_empty() {
-                    send(io, &out).await?;
+                    w.send(&out).await?;
                     out.clear();
-                    flush(io).await?;
+                    w.flush().await?;
                 }
                 poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
             }
@@ -433,12 +495,12 @@ async fn write_response(
         }
         // A write that fails logs what went before it.
         log.sent.body = sent + framing;
-        put(io, &mut out, data).await?;
+        w.put(&mut out, data).await?;
         if plan.framing == Framing::Chunked {
             out.extend_from_slice(chunked::CHUNK_END);
         }
-        if out.len() >= WRITE_BATCH {
-            send(io, &out).await?;
+        if out.len() >= w.batch {
+            w.send(&out).await?;
             out.clear();
         }
     }
@@ -455,45 +517,118 @@ async fn write_response(
     // response finds its line in the log.
     log.sent.body = sent + framing;
     log.finish();
-    send(io, &out).await?;
-    flush(io).await?;
+    w.send(&out).await?;
+    w.flush().await?;
     Ok(plan.close || !complete)
 }
 
-/// Adds body bytes to the output, writing large ones directly rather than
-/// copying them.
-async fn put(io: &SharedIo, out: &mut BytesMut, data: Bytes) -> io::Result<()> {
-    if data.len() < WRITE_BATCH / 4 {
-        out.extend_from_slice(&data);
-        return Ok(());
-    }
-    if !out.is_empty() {
-        send(io, out).await?;
-        out.clear();
-    }
-    send(io, &data).await
+/// The response's writes: `send_timeout` on each, `limit_rate` after
+/// `limit_rate_after` bytes, `postpone_output` deciding the batching.
+struct Writer<'a> {
+    io: &'a SharedIo,
+    send_timeout: Duration,
+    /// Body bytes gathered before a write (`postpone_output 0`: none).
+    batch: usize,
+    rate: Option<Pacer>,
 }
 
-async fn send(io: &SharedIo, data: &[u8]) -> io::Result<()> {
-    if data.is_empty() {
-        return Ok(());
-    }
-    timeout(SEND_TIMEOUT, io.write_all(data))
-        .await
-        .unwrap_or_else(|_| Err(io::ErrorKind::TimedOut.into()))
+/// nginx's `limit_rate`: by `elapsed` after the response started, at most
+/// `rate * (elapsed + 1s) + after` bytes may have been sent.
+struct Pacer {
+    rate: u64,
+    after: u64,
+    started: Instant,
+    sent: u64,
 }
 
-async fn flush(io: &SharedIo) -> io::Result<()> {
-    timeout(SEND_TIMEOUT, io.flush())
-        .await
-        .unwrap_or_else(|_| Err(io::ErrorKind::TimedOut.into()))
+impl Pacer {
+    /// How many bytes may go now, or how long to wait before any may.
+    fn allowance(&self) -> Result<u64, Duration> {
+        let elapsed = self.started.elapsed().as_millis() as u64;
+        let allowed = self.rate.saturating_mul(elapsed.saturating_add(1000)) / 1000 + self.after;
+        if allowed > self.sent {
+            Ok(allowed - self.sent)
+        } else {
+            let missing = self.sent - allowed + 1;
+            Err(Duration::from_millis(
+                missing.saturating_mul(1000) / self.rate + 1,
+            ))
+        }
+    }
+}
+
+impl<'a> Writer<'a> {
+    fn new(io: &'a SharedIo, tuning: &Tuning) -> Writer<'a> {
+        Writer {
+            io,
+            send_timeout: tuning.send_timeout,
+            batch: if tuning.postpone_output == 0 {
+                0
+            } else {
+                WRITE_BATCH
+            },
+            rate: (tuning.limit_rate > 0).then(|| Pacer {
+                rate: tuning.limit_rate,
+                after: tuning.limit_rate_after,
+                started: Instant::now(),
+                sent: 0,
+            }),
+        }
+    }
+
+    /// Adds body bytes to the output, writing large ones directly rather
+    /// than copying them.
+    async fn put(&mut self, out: &mut BytesMut, data: Bytes) -> io::Result<()> {
+        if data.len() < self.batch / 4 {
+            out.extend_from_slice(&data);
+            return Ok(());
+        }
+        if !out.is_empty() {
+            self.send(out).await?;
+            out.clear();
+        }
+        self.send(&data).await
+    }
+
+    async fn send(&mut self, mut data: &[u8]) -> io::Result<()> {
+        while !data.is_empty() {
+            let n = match self.rate.as_mut() {
+                None => data.len(),
+                Some(pacer) => match pacer.allowance() {
+                    Ok(room) => {
+                        let n = usize::try_from(room).unwrap_or(usize::MAX).min(data.len());
+                        pacer.sent += n as u64;
+                        n
+                    }
+                    Err(wait) => {
+                        // What is written goes out before the pause.
+                        self.flush().await?;
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                },
+            };
+            let send_timeout = self.send_timeout;
+            timeout(send_timeout, self.io.write_all(&data[..n]))
+                .await
+                .unwrap_or_else(|_| Err(io::ErrorKind::TimedOut.into()))?;
+            data = &data[n..];
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self) -> io::Result<()> {
+        timeout(self.send_timeout, self.io.flush())
+            .await
+            .unwrap_or_else(|_| Err(io::ErrorKind::TimedOut.into()))
+    }
 }
 
 /// nginx's discard of an unread request body: read and drop it, waiting
-/// at most `LINGERING_TIMEOUT` for each piece and `LINGERING_TIME` in all;
+/// at most `lingering_timeout` for each piece and `lingering_time` in all;
 /// `false` when the body did not end well (the connection is unusable).
-async fn discard_body(io: &SharedIo) -> bool {
-    let deadline = Instant::now() + LINGERING_TIME;
+async fn discard_body(io: &SharedIo, tuning: &Tuning) -> bool {
+    let deadline = Instant::now() + tuning.lingering_time;
     loop {
         match io.lock().body {
             BodyState::Done => return true,
@@ -502,7 +637,7 @@ async fn discard_body(io: &SharedIo) -> bool {
         }
         let wait = deadline
             .saturating_duration_since(Instant::now())
-            .min(LINGERING_TIMEOUT);
+            .min(tuning.lingering_timeout);
         match timeout(wait, io.body_data()).await {
             Ok(Some(Ok(_))) => {}
             Ok(None) => return true,
@@ -514,20 +649,24 @@ async fn discard_body(io: &SharedIo) -> bool {
 /// Closes the connection. When the client may still be sending (bytes
 /// are buffered or waiting), nginx's lingering close: stop sending, read
 /// and drop what comes until the client closes, it pauses for
-/// `LINGERING_TIMEOUT`, `LINGERING_TIME` passes, or the worker drains.
-async fn close(io: &SharedIo, linger: bool, stop: &mut watch::Receiver<bool>) {
-    let linger = linger || io.readable_now();
+/// `lingering_timeout`, `lingering_time` passes, or the worker drains.
+/// `lingering_close always` lingers whatever the client does, `off` never.
+async fn close(io: &SharedIo, linger: bool, tuning: &Tuning, stop: &mut watch::Receiver<bool>) {
+    let linger = match tuning.lingering_close {
+        LingeringClose::Off => false,
+        LingeringClose::On => linger || io.readable_now(),
+        LingeringClose::Always => true,
+    };
+    let _ = timeout(tuning.lingering_timeout, io.shutdown()).await;
     if !linger {
-        let _ = timeout(LINGERING_TIMEOUT, io.shutdown()).await;
         return;
     }
-    let _ = timeout(LINGERING_TIMEOUT, io.shutdown()).await;
-    let deadline = Instant::now() + LINGERING_TIME;
+    let deadline = Instant::now() + tuning.lingering_time;
     loop {
         io.lock().buf.clear();
         let wait = deadline
             .saturating_duration_since(Instant::now())
-            .min(LINGERING_TIMEOUT);
+            .min(tuning.lingering_timeout);
         if wait.is_zero() {
             return;
         }
