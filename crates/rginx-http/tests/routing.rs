@@ -77,3 +77,54 @@ http {
     let http10 = exchange(19503, b"GET / HTTP/1.0\r\n\r\n");
     assert_eq!(body(&http10), "default");
 }
+
+/// nginx's auto-redirect: a URI that lacks the trailing slash of a prefix
+/// or exact location with `proxy_pass` gets a 301 to the location's name
+/// (with the arguments), at any nesting level, before regexes; a location
+/// named exactly as the URI wins. Checked against nginx 1.22 by hand.
+#[test]
+fn proxied_locations_redirect_the_uri_without_slash() {
+    serve(
+        r#"
+events {}
+http {
+  server { listen 127.0.0.1:19506; absolute_redirect off;
+    location /app/ { proxy_pass http://127.0.0.1:1; }
+    location /b/ { return 200 "b"; }
+    location /c { return 200 "c"; }
+    location /c/ { proxy_pass http://127.0.0.1:1; }
+    location = /e/ { proxy_pass http://127.0.0.1:1; }
+    location ~ ^/app$ { return 200 "regex"; }
+    location /n/ { location /n/x/ { proxy_pass http://127.0.0.1:1; } }
+  }
+}
+"#,
+        &[],
+    );
+    let get = |target: &str| {
+        exchange(
+            19506,
+            format!("GET {target} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+    };
+    let redirect = |target: &str, location: &str| {
+        let response = get(target);
+        assert!(
+            response.starts_with("HTTP/1.1 301 Moved Permanently\r\n"),
+            "{target}: {response}"
+        );
+        assert!(
+            response.contains(&format!("\r\nLocation: {location}\r\n")),
+            "{target}: {response}"
+        );
+    };
+    redirect("/app", "/app/");
+    redirect("/app?a=1", "/app/?a=1");
+    redirect("/e", "/e/");
+    redirect("/n/x?q", "/n/x/?q");
+    assert!(
+        get("/b").starts_with("HTTP/1.1 404 "),
+        "no proxy_pass, no redirect"
+    );
+    assert!(body(&get("/c")) == "c", "a location named as the URI wins");
+}

@@ -15,6 +15,10 @@ pub struct LocationIndex {
     prefixes: PrefixTrie,
     regexes: Vec<usize>,
     named: HashMap<Vec<u8>, usize>,
+    /// nginx's `auto_redirect`: a prefix or exact location whose name ends
+    /// in `/` and which has `proxy_pass`, keyed by its name without the
+    /// slash; that URI gets a 301 to the location's name.
+    auto_redirect: HashMap<Vec<u8>, usize>,
 }
 
 /// A byte trie mapping prefixes to location indexes.
@@ -54,6 +58,20 @@ impl PrefixTrie {
         self.nodes[node].location.get_or_insert(location);
     }
 
+    /// Whether `prefix` itself is a location.
+    pub fn contains(&self, prefix: &[u8]) -> bool {
+        let Some(mut node) = self.nodes.first() else {
+            return false;
+        };
+        for &byte in prefix {
+            let Ok(at) = node.children.binary_search_by_key(&byte, |c| c.0) else {
+                return false;
+            };
+            node = &self.nodes[node.children[at].1];
+        }
+        node.location.is_some()
+    }
+
     /// The location of the longest prefix of `uri`.
     pub fn longest(&self, uri: &[u8]) -> Option<usize> {
         let mut node = self.nodes.first()?;
@@ -75,6 +93,15 @@ impl LocationIndex {
     pub fn build(locations: &[LocationBuild]) -> LocationIndex {
         let mut index = LocationIndex::default();
         for (i, location) in locations.iter().enumerate() {
+            let name = location.name.as_bytes();
+            if matches!(
+                location.kind,
+                LocationKind::Exact | LocationKind::Prefix | LocationKind::PrefixNoRegex
+            ) && location.conf.proxy.pass.is_some()
+                && let Some(without) = name.strip_suffix(b"/")
+            {
+                index.auto_redirect.entry(without.to_vec()).or_insert(i);
+            }
             match &location.kind {
                 LocationKind::Exact => {
                     index
@@ -106,6 +133,9 @@ pub struct Found<'a> {
     /// Offsets of `$0..$n` in the URI, when a regex location matched.
     pub captures: Option<Vec<Option<(usize, usize)>>>,
     pub regex_captures_names: Option<&'a [Option<String>]>,
+    /// nginx's NGX_DONE: the URI lacks the trailing slash of a proxied
+    /// location's name; the answer is a 301 to that name.
+    pub auto_redirect: bool,
 }
 
 enum Level<'a> {
@@ -128,6 +158,7 @@ pub fn find<'a>(
             location,
             captures: None,
             regex_captures_names: None,
+            auto_redirect: false,
         }),
         Level::None => None,
     }
@@ -148,6 +179,19 @@ fn search<'a>(locations: &'a [LocationBuild], index: &LocationIndex, uri: &[u8])
             location: &locations[i],
             captures: None,
             regex_captures_names: None,
+            auto_redirect: false,
+        });
+    }
+    // A prefix location named exactly as the URI is found before the
+    // proxied one with the slash (it is its parent in nginx's tree).
+    if let Some(&i) = index.auto_redirect.get(uri)
+        && !index.prefixes.contains(uri)
+    {
+        return Level::Final(Found {
+            location: &locations[i],
+            captures: None,
+            regex_captures_names: None,
+            auto_redirect: true,
         });
     }
     let mut result = Level::None;
@@ -177,11 +221,13 @@ fn search<'a>(locations: &'a [LocationBuild], index: &LocationIndex, uri: &[u8])
                     location: nested,
                     captures: Some(captures),
                     regex_captures_names: Some(&regex.capture_names),
+                    auto_redirect: false,
                 }),
                 Level::None => Level::Final(Found {
                     location,
                     captures: Some(captures),
                     regex_captures_names: Some(&regex.capture_names),
+                    auto_redirect: false,
                 }),
             };
         }

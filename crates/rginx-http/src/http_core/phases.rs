@@ -141,7 +141,7 @@ async fn search_and_run(ctx: &mut Ctx<'_>) -> Outcome {
             return Outcome::status(500, ctx.loc_conf());
         }
         first = false;
-        find_config(ctx);
+        let auto_redirect = find_config(ctx);
         if let Some(location) = ctx.location
             && location.internal
             && !ctx.internal
@@ -150,6 +150,9 @@ async fn search_and_run(ctx: &mut Ctx<'_>) -> Outcome {
         }
         if super::header_filter::body_too_large(ctx) {
             return Outcome::status(413, ctx.loc_conf());
+        }
+        if auto_redirect {
+            return auto_redirect_outcome(ctx);
         }
         match crate::rewrite::location_rewrite(ctx) {
             Flow::Continue => return content(ctx).await,
@@ -180,8 +183,26 @@ async fn run_named(ctx: &mut Ctx<'_>, name: &[u8]) -> Outcome {
     }
 }
 
-/// nginx's find-config phase: the location for the current `$uri`.
-pub fn find_config(ctx: &mut Ctx<'_>) {
+/// nginx's answer to a URI that lacks the trailing slash of a proxied
+/// location: 301 to the location's name, with the arguments.
+fn auto_redirect_outcome(ctx: &Ctx<'_>) -> Outcome {
+    let mut target = ctx
+        .location
+        .map(|location| location.name.as_bytes().to_vec())
+        .unwrap_or_default();
+    if let Some(args) = ctx.args.as_deref().filter(|a| !a.is_empty()) {
+        target.push(b'?');
+        target.extend_from_slice(args);
+    }
+    // The header filter (request::process) makes it absolute.
+    let mut outcome = Outcome::status(301, ctx.loc_conf());
+    outcome.location = http::HeaderValue::from_bytes(&target).ok();
+    outcome
+}
+
+/// nginx's find-config phase: the location for the current `$uri`;
+/// `true` when nginx would answer with its auto-redirect.
+pub fn find_config(ctx: &mut Ctx<'_>) -> bool {
     ctx.location_searched = true;
     let server = ctx.server;
     match find_location::find(&server.locations, &server.index, &ctx.uri) {
@@ -197,8 +218,12 @@ pub fn find_config(ctx: &mut Ctx<'_>) {
                 let subject = ctx.uri.clone();
                 ctx.set_captures(&subject, offsets, names);
             }
+            found.auto_redirect
         }
-        None => ctx.location = None,
+        None => {
+            ctx.location = None;
+            false
+        }
     }
 }
 
