@@ -12,6 +12,8 @@ use bytes::{BufMut, BytesMut};
 use http::header::{self, HeaderName, HeaderValue};
 use http::{HeaderMap, Method, Response, StatusCode, Version};
 
+const KEEP_ALIVE: HeaderName = HeaderName::from_static("keep-alive");
+
 /// How the response body goes on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Framing {
@@ -126,7 +128,14 @@ pub fn plan<B: hyper::body::Body>(response: &Response<B>, request: Answering<'_>
             .unwrap_or("")
             .as_bytes(),
     };
-    head.put_slice(format!("HTTP/1.1 {code:03} ").as_bytes());
+    head.put_slice(b"HTTP/1.1 ");
+    // A StatusCode is always three digits.
+    head.put_slice(&[
+        b'0' + (code / 100 % 10) as u8,
+        b'0' + (code / 10 % 10) as u8,
+        b'0' + (code % 10) as u8,
+        b' ',
+    ]);
     head.put_slice(reason);
     head.put_slice(b"\r\n");
     let lines = wire_order(headers, response.extensions().get::<HeaderOrder>());
@@ -154,25 +163,26 @@ fn wire_order<'h>(
     headers: &'h HeaderMap,
     order: Option<&HeaderOrder>,
 ) -> Vec<(&'h HeaderName, &'h HeaderValue)> {
-    let mut groups: Vec<(&HeaderName, Vec<&HeaderValue>, usize)> = Vec::new();
-    for (name, value) in headers {
-        match groups.last_mut() {
-            Some((last, values, _)) if *last == name => values.push(value),
-            _ => groups.push((name, vec![value], 0)),
-        }
-    }
+    let order = order.map_or(&[][..], |order| &order.0[..]);
     let mut lines = Vec::with_capacity(headers.len());
-    for name in order.map_or(&[][..], |order| &order.0[..]) {
-        if let Some((key, values, used)) = groups.iter_mut().find(|(key, _, _)| *key == name)
-            && let Some(value) = values.get(*used)
+    // The n-th mention of a name in `order` takes the n-th value of that
+    // name; a response has a handful of headers, so counting earlier
+    // mentions costs less than building per-name lists.
+    for (at, name) in order.iter().enumerate() {
+        let nth = order[..at]
+            .iter()
+            .filter(|earlier| *earlier == name)
+            .count();
+        if let Some(key) = headers.keys().find(|key| *key == name)
+            && let Some(value) = headers.get_all(key).iter().nth(nth)
         {
-            lines.push((*key, *value));
-            *used += 1;
+            lines.push((key, value));
         }
     }
-    for (key, values, used) in &groups {
-        for value in &values[*used..] {
-            lines.push((*key, *value));
+    for key in headers.keys() {
+        let listed = order.iter().filter(|name| *name == key).count();
+        for value in headers.get_all(key).iter().skip(listed) {
+            lines.push((key, value));
         }
     }
     lines
@@ -203,7 +213,7 @@ fn write_headers(
                 continue;
             }
         }
-        if *name == header::HeaderName::from_static("keep-alive") && framing == Framing::Close {
+        if *name == KEEP_ALIVE && framing == Framing::Close {
             continue;
         }
         put_name(out, name, case);
