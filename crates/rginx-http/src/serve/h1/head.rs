@@ -459,6 +459,7 @@ impl HeadReader {
         *request.version_mut() = version;
         *request.uri_mut() = target_uri(&target);
         let headers = request.headers_mut();
+        headers.reserve(self.lines.len());
         for line in &self.lines {
             // Names and values the http crate cannot hold (nginx keeps
             // them with `ignore_invalid_headers off`) are left out.
