@@ -105,16 +105,37 @@ pub fn http_time(secs: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
-        DAYS[days.rem_euclid(7) as usize],
-        day,
-        MONTHS[(month - 1) as usize],
-        year,
-        seconds / 3600,
-        seconds / 60 % 60,
-        seconds % 60
-    )
+    let weekday = DAYS[days.rem_euclid(7) as usize];
+    let month = MONTHS[(month - 1) as usize];
+    if !(0..=9999).contains(&year) {
+        return format!(
+            "{weekday}, {day:02} {month} {year:04} {:02}:{:02}:{:02} GMT",
+            seconds / 3600,
+            seconds / 60 % 60,
+            seconds % 60
+        );
+    }
+    // By hand: the formatting machinery cost more than the date arithmetic.
+    let digit = |n: i64| char::from(b'0' + (n % 10) as u8);
+    let mut out = String::with_capacity(29);
+    out.push_str(weekday);
+    out.push_str(", ");
+    out.extend([digit(day / 10), digit(day)]);
+    out.push(' ');
+    out.push_str(month);
+    out.push(' ');
+    out.extend([
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+    ]);
+    out.push(' ');
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    out.extend([digit(h / 10), digit(h), ':', digit(m / 10), digit(m), ':']);
+    out.extend([digit(s / 10), digit(s)]);
+    out.push_str(" GMT");
+    out
 }
 
 fn header(name: &'static str, value: &str) -> Option<(HeaderName, HeaderValue)> {

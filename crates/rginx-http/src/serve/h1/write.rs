@@ -164,6 +164,16 @@ fn wire_order<'h>(
     order: Option<&HeaderOrder>,
 ) -> Vec<(&'h HeaderName, &'h HeaderValue)> {
     let order = order.map_or(&[][..], |order| &order.0[..]);
+    // The map keeps a name's values together in the order names first
+    // came; the list differs from it only where a name comes back after
+    // another one (`add_header X-A`, `add_header X-B`, `add_header X-A`).
+    let comes_back = order
+        .iter()
+        .enumerate()
+        .any(|(at, name)| at > 1 && order[at - 1] != *name && order[..at - 1].contains(name));
+    if !comes_back {
+        return headers.iter().collect();
+    }
     let mut lines = Vec::with_capacity(headers.len());
     // The n-th mention of a name in `order` takes the n-th value of that
     // name; a response has a handful of headers, so counting earlier
