@@ -9,6 +9,7 @@ pub mod charset;
 pub mod compile;
 pub mod core_main;
 pub mod directives_doc;
+pub mod empty_gif;
 pub mod error_log;
 pub mod geo;
 pub mod gzip;
@@ -53,6 +54,7 @@ pub static MODULES: &[&[registry::Spec]] = &[
     split_clients::SPECS,
     geo::SPECS,
     stub_status::SPECS,
+    empty_gif::SPECS,
     log::SPECS,
     static_files::SPECS,
     headers_filter::SPECS,

@@ -61,6 +61,9 @@ pub struct LocConf {
     pub msie_padding: Option<bool>,
     /// `stub_status`: the location answers with the status page.
     pub stub_status: Option<bool>,
+    /// `empty_gif`: the location answers with the 43-byte GIF (not
+    /// inherited: nginx sets it as the location's content handler).
+    pub empty_gif: bool,
     pub client: client::ClientLoc,
     pub limits: limits::LimitsLoc,
     pub rewrite: crate::rewrite::RewriteConf,

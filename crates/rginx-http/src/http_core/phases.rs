@@ -237,6 +237,9 @@ async fn content(ctx: &mut Ctx<'_>) -> Outcome {
     if crate::stub_status::handles(ctx) {
         return crate::stub_status::content(ctx);
     }
+    if crate::empty_gif::handles(ctx) {
+        return crate::empty_gif::content(ctx);
+    }
     if crate::proxy::handles(ctx) {
         return crate::proxy::content(ctx).await;
     }
