@@ -2,8 +2,11 @@
 //! (a full `nginx.conf` with `{PORT}`/`{PORTn}`/`{PREFIX}` placeholders, the
 //! files it serves, and a `requests` file, see `http::case`) is served by
 //! Debian's nginx and then by rginx from identical prefixes on the same
-//! ports; the same raw requests go to both, and the normalised responses
-//! (`http::transcript`) and access logs must be identical.
+//! ports; the same raw requests go to both (over TLS where the case says
+//! so), and the normalised responses (`http::transcript`) and access logs
+//! must be identical. A proxy case's `{BACKENDn}` placeholders are echo
+//! backends (`http::backend`) the runner starts afresh for each server, on
+//! the same ports for both; `{CLOSED}` is a port where nothing listens.
 //!
 //! A case is *pending* while rginx cannot run it: `rginx -t` says a
 //! directive is not supported (the `-t` check is `conf_cases::run_case`, so
@@ -17,7 +20,10 @@
 //! deterministic (all must match).
 
 use crate::conf_cases::{self, Verdict};
-use crate::http::case::{Expect, Request, Requests, parse_requests, ports_needed};
+use crate::http::backend;
+use crate::http::case::{
+    Expect, Ports, Request, Requests, backends_needed, parse_requests, ports_needed,
+};
 use crate::http::client::{self, Exchange};
 use crate::http::server::{self, StartFailure, Stopped};
 use crate::http::transcript::{Rendered, diff, normalise_access_log, render};
@@ -109,24 +115,38 @@ struct SideRun {
     stopped: Stopped,
 }
 
-/// Serves the case from `prefix` with `binary`, sends the requests, stops.
+/// Serves the case from `prefix` with `binary` (and fresh echo backends),
+/// sends the requests, stops.
 fn serve(
     binary: &Path,
     prefix: &Path,
-    ports: &[u16],
+    ports: &Ports,
     requests: &Requests,
 ) -> io::Result<Result<SideRun, StartFailure>> {
-    let running = match server::start(binary, prefix, ports)? {
-        Ok(running) => running,
-        Err(failure) => return Ok(Err(failure)),
+    let backends = match backend::start(&ports.backends) {
+        Ok(backends) => backends,
+        Err(e) => {
+            return Ok(Err(StartFailure {
+                output: format!("an echo backend did not start: {e}"),
+                address_in_use: e.kind() == io::ErrorKind::AddrInUse,
+            }));
+        }
     };
-    let exchanges = client::run(&requests.requests, requests.mode, ports);
+    let running = match server::start(binary, prefix, &ports.listen)? {
+        Ok(running) => running,
+        Err(failure) => {
+            backends.stop();
+            return Ok(Err(failure));
+        }
+    };
+    let exchanges = client::run(&requests.requests, requests.mode, &ports.listen);
     let answered = exchanges
         .iter()
         .filter(|e| e.final_response().is_some())
         .count();
     settle_access_log(&prefix.join("logs/access.log"), answered);
     let stopped = running.stop(prefix);
+    backends.stop();
     let access_log = fs::read_to_string(prefix.join("logs/access.log")).ok();
     Ok(Ok(SideRun {
         exchanges,
@@ -191,12 +211,22 @@ pub fn run_case(
     let prefix =
         std::env::temp_dir().join(format!("rginx-http-{}-{run}-{name}", std::process::id()));
 
+    let backend_count = requests.backends.max(backends_needed(&conf));
+    let wants_closed = conf.contains("{CLOSED}");
+
     // nginx first; a port taken by someone else between allocation and
     // start is retried on fresh ports.
     let mut attempts = 0;
     let (ports, nginx_run) = loop {
         attempts += 1;
-        let ports = server::allocate_ports(needed);
+        let mut all = server::allocate_ports(needed + backend_count + usize::from(wants_closed));
+        let closed = if wants_closed { all.pop() } else { None };
+        let backends = all.split_off(needed);
+        let ports = Ports {
+            listen: all,
+            backends,
+            closed,
+        };
         server::prepare(case, &prefix, &ports)?;
         match serve(reference, &prefix, &ports, &requests)? {
             Ok(run) => break (ports, run),
@@ -465,6 +495,7 @@ mod tests {
             bytes: b"GET / HTTP/1.1\r\n\r\n".to_vec(),
             port: 1,
             expect,
+            tls: None,
         }
     }
 

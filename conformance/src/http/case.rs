@@ -7,6 +7,8 @@
 //! ```text
 //! # about: what the case checks          (leading `#` lines are comments)
 //! # mode: separate | keepalive | pipeline
+//! # backends: 2                           (echo backends, see `http::backend`)
+//! # tls                                   (every connection speaks TLS)
 //! GET / HTTP/1.1
 //! Host: localhost
 //!
@@ -24,7 +26,9 @@
 //! optional body: header lines are sent with CRLF endings, the body is sent
 //! as written minus its trailing newlines. A `raw` request is sent byte for
 //! byte: its literal newlines are dropped and `\r \n \t \0 \\ \xHH` escapes
-//! give every byte.
+//! give every byte. A request's `tls` option sends it over TLS (`tls
+//! sni=NAME` with that server name; without `sni=` none is sent), `plain`
+//! over plain TCP in a `# tls` case.
 
 use std::io;
 use std::path::Path;
@@ -56,6 +60,15 @@ pub struct Request {
     /// 1-based index of the `{PORTn}` placeholder the request goes to.
     pub port: usize,
     pub expect: Option<Expect>,
+    /// The connection speaks TLS (with this server name, if any).
+    pub tls: Option<Tls>,
+}
+
+/// How a request's connection speaks TLS.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tls {
+    /// The SNI server name; `None` sends none.
+    pub sni: Option<String>,
 }
 
 impl Request {
@@ -85,6 +98,8 @@ impl Request {
 pub struct Requests {
     pub about: Option<String>,
     pub mode: Mode,
+    /// How many echo backends the case declares (`# backends: N`).
+    pub backends: usize,
     pub requests: Vec<Request>,
 }
 
@@ -96,6 +111,8 @@ fn invalid(message: String) -> io::Error {
 pub fn parse_requests(text: &str) -> io::Result<Requests> {
     let mut about = None;
     let mut mode = Mode::Separate;
+    let mut backends = 0;
+    let mut tls = false;
     let mut lines = text.split_inclusive('\n').peekable();
     while let Some(line) = lines.peek() {
         let Some(comment) = line.strip_prefix('#') else {
@@ -111,6 +128,13 @@ pub fn parse_requests(text: &str) -> io::Result<Requests> {
                 "pipeline" => Mode::Pipeline,
                 other => return Err(invalid(format!("unknown mode \"{other}\""))),
             };
+        } else if let Some(n) = comment.strip_prefix("backends:") {
+            backends = n
+                .trim()
+                .parse()
+                .map_err(|_| invalid(format!("bad backends count \"{}\"", n.trim())))?;
+        } else if comment == "tls" {
+            tls = true;
         }
         lines.next();
     }
@@ -130,7 +154,7 @@ pub fn parse_requests(text: &str) -> io::Result<Requests> {
     }
     let mut requests = Vec::new();
     for (index, (options, text)) in blocks.into_iter().enumerate() {
-        let request = parse_block(&options, &text)
+        let request = parse_block(&options, &text, tls)
             .map_err(|e| invalid(format!("request {}: {e}", index + 1)))?;
         requests.push(request);
     }
@@ -140,17 +164,27 @@ pub fn parse_requests(text: &str) -> io::Result<Requests> {
     Ok(Requests {
         about,
         mode,
+        backends,
         requests,
     })
 }
 
-fn parse_block(options: &str, text: &str) -> Result<Request, String> {
+fn parse_block(options: &str, text: &str, tls_case: bool) -> Result<Request, String> {
     let mut raw = false;
+    let mut tls = tls_case.then(Tls::default);
     let mut port = 1;
     let mut expect = None;
     for word in options.split_whitespace() {
         if word == "raw" {
             raw = true;
+        } else if word == "tls" {
+            tls = Some(tls.unwrap_or_default());
+        } else if word == "plain" {
+            tls = None;
+        } else if let Some(name) = word.strip_prefix("sni=") {
+            tls = Some(Tls {
+                sni: Some(name.to_string()),
+            });
         } else if let Some(n) = word.strip_prefix("port=") {
             port = n
                 .parse()
@@ -179,6 +213,7 @@ fn parse_block(options: &str, text: &str) -> Result<Request, String> {
         bytes,
         port,
         expect,
+        tls,
     })
 }
 
@@ -253,17 +288,55 @@ pub fn ports_needed(conf: &str) -> usize {
     needed
 }
 
-/// Fills `{PORT}`, `{PORTn}` and `{PREFIX}` (the prefix without its final
-/// slash).
-pub fn substitute(text: &str, ports: &[u16], prefix: &Path) -> String {
+/// How many echo backends a configuration needs: the highest
+/// `{BACKENDn}` it names.
+pub fn backends_needed(conf: &str) -> usize {
+    let mut needed = 0;
+    let mut rest = conf;
+    while let Some(at) = rest.find("{BACKEND") {
+        let tail = &rest[at + 8..];
+        let digits: String = tail.chars().take_while(char::is_ascii_digit).collect();
+        if tail[digits.len()..].starts_with('}')
+            && let Ok(n) = digits.parse::<usize>()
+        {
+            needed = needed.max(n);
+        }
+        rest = tail;
+    }
+    needed
+}
+
+/// The ports a case's placeholders stand for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ports {
+    /// `{PORT1}`, `{PORT2}`...: where the server listens.
+    pub listen: Vec<u16>,
+    /// `{BACKEND1}`...: the runner's echo backends (`127.0.0.1:PORT`).
+    pub backends: Vec<u16>,
+    /// `{CLOSED}`: `127.0.0.1:PORT` where nothing listens.
+    pub closed: Option<u16>,
+}
+
+/// Fills `{PORT}`, `{PORTn}`, `{BACKENDn}`, `{CLOSED}` and `{PREFIX}` (the
+/// prefix without its final slash).
+pub fn substitute(text: &str, ports: &Ports, prefix: &Path) -> String {
     let mut out = text.replace("{PREFIX}", &prefix.display().to_string());
     // Highest index first so that `{PORT1}` is not half-replaced by `{PORT}`
     // (they cannot collide, but `{PORT12}` and `{PORT1}` would without it).
-    for (index, port) in ports.iter().enumerate().rev() {
+    for (index, port) in ports.listen.iter().enumerate().rev() {
         out = out.replace(&format!("{{PORT{}}}", index + 1), &port.to_string());
     }
-    if let Some(first) = ports.first() {
+    if let Some(first) = ports.listen.first() {
         out = out.replace("{PORT}", &first.to_string());
+    }
+    for (index, port) in ports.backends.iter().enumerate().rev() {
+        out = out.replace(
+            &format!("{{BACKEND{}}}", index + 1),
+            &format!("127.0.0.1:{port}"),
+        );
+    }
+    if let Some(port) = ports.closed {
+        out = out.replace("{CLOSED}", &format!("127.0.0.1:{port}"));
     }
     out
 }
@@ -307,6 +380,28 @@ mod tests {
     }
 
     #[test]
+    fn backends_and_tls_options() {
+        let parsed = parse_requests(
+            "# backends: 3\n# tls\nGET / HTTP/1.1\n\n=== plain\nGET / HTTP/1.1\n\n=== sni=a.test\nGET / HTTP/1.1\n\n",
+        )
+        .unwrap();
+        assert_eq!(parsed.backends, 3);
+        assert_eq!(parsed.requests[0].tls, Some(Tls::default()));
+        assert_eq!(parsed.requests[1].tls, None);
+        assert_eq!(
+            parsed.requests[2]
+                .tls
+                .as_ref()
+                .and_then(|t| t.sni.as_deref()),
+            Some("a.test")
+        );
+        let parsed = parse_requests("GET / HTTP/1.1\n\n=== tls\nGET / HTTP/1.1\n\n").unwrap();
+        assert_eq!(parsed.requests[0].tls, None);
+        assert_eq!(parsed.requests[1].tls, Some(Tls::default()));
+        assert!(parse_requests("# backends: x\nGET / HTTP/1.1\n\n").is_err());
+    }
+
+    #[test]
     fn mistakes_are_refused() {
         assert!(parse_requests("GET / HTTP/1.1\nHost: a\n").is_err());
         assert!(parse_requests("=== port=0\nGET / HTTP/1.0\n\n").is_err());
@@ -321,9 +416,25 @@ mod tests {
         assert_eq!(ports_needed(conf), 2);
         assert_eq!(ports_needed("listen {PORT1};"), 1);
         assert_eq!(ports_needed("events {}"), 0);
+        let ports = Ports {
+            listen: vec![20001, 20002],
+            ..Ports::default()
+        };
         assert_eq!(
-            substitute(conf, &[20001, 20002], Path::new("/tmp/p")),
+            substitute(conf, &ports, Path::new("/tmp/p")),
             "listen 127.0.0.1:20001; listen 127.0.0.1:20002; root /tmp/p/html;"
+        );
+        let conf = "proxy_pass http://{BACKEND2}/; server {BACKEND1}; server {CLOSED};";
+        assert_eq!(backends_needed(conf), 2);
+        assert_eq!(backends_needed("listen {PORT};"), 0);
+        let ports = Ports {
+            listen: vec![20001],
+            backends: vec![20003, 20004],
+            closed: Some(20005),
+        };
+        assert_eq!(
+            substitute(conf, &ports, Path::new("/tmp/p")),
+            "proxy_pass http://127.0.0.1:20004/; server 127.0.0.1:20003; server 127.0.0.1:20005;"
         );
     }
 }

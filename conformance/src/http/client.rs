@@ -3,10 +3,17 @@
 //! RFC 9112 says (HEAD/1xx/204/304 bodiless, chunked, Content-Length, else
 //! until close). Every wait is bounded so that a server that hangs fails a
 //! case instead of the suite.
+//!
+//! A request marked `tls` goes over TLS (rustls, any certificate accepted,
+//! with the request's SNI name or none): the bytes inside are the same.
 
-use crate::http::case::{Mode, Request};
+use crate::http::case::{Mode, Request, Tls};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, SignatureScheme, StreamOwned};
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// How long one response may take to arrive completely.
@@ -152,7 +159,8 @@ pub fn run(requests: &[Request], mode: Mode, ports: &[u16]) -> Vec<Exchange> {
 /// All `requests` on one connection, one after another or pipelined.
 fn one_connection(addr: SocketAddr, requests: &[Request], pipeline: bool) -> Vec<Exchange> {
     let mut results = Vec::new();
-    let mut conn = match Conn::connect(addr) {
+    let tls = requests.first().and_then(|r| r.tls.as_ref());
+    let mut conn = match Conn::connect(addr, tls) {
         Ok(conn) => conn,
         Err(e) => {
             let failure = Failure::NotSent(format!("connect: {}", e.kind()));
@@ -192,18 +200,136 @@ fn one_connection(addr: SocketAddr, requests: &[Request], pipeline: bool) -> Vec
     results
 }
 
+/// The bytes of a connection: plain TCP or TLS over it.
+enum Stream {
+    Plain(TcpStream),
+    Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
+}
+
+impl Stream {
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Stream::Plain(tcp) => tcp,
+            Stream::Tls(tls) => tls.get_ref(),
+        }
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(tcp) => tcp.read(buf),
+            Stream::Tls(tls) => tls.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(tcp) => tcp.write(buf),
+            Stream::Tls(tls) => tls.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stream::Plain(tcp) => tcp.flush(),
+            Stream::Tls(tls) => tls.flush(),
+        }
+    }
+}
+
+/// Accepts every certificate: the cases test servers, not their
+/// certificates.
+#[derive(Debug)]
+struct AnyCertificate(Vec<SignatureScheme>);
+
+impl ServerCertVerifier for AnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        Ok(HandshakeSignatureValid::assertion())
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        Ok(HandshakeSignatureValid::assertion())
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.clone()
+    }
+}
+
+/// The client's TLS configuration: TLS 1.2 and 1.3, no ALPN, any
+/// certificate.
+fn tls_config() -> io::Result<Arc<ClientConfig>> {
+    static CONFIG: OnceLock<Result<Arc<ClientConfig>, String>> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+            let schemes = provider
+                .signature_verification_algorithms
+                .supported_schemes();
+            let config = ClientConfig::builder_with_provider(provider)
+                .with_protocol_versions(rustls::ALL_VERSIONS)
+                .map_err(|e| e.to_string())?
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(AnyCertificate(schemes)))
+                .with_no_client_auth();
+            Ok(Arc::new(config))
+        })
+        .clone()
+        .map_err(io::Error::other)
+}
+
 /// A connection with what has been read and not yet used.
 struct Conn {
-    stream: TcpStream,
+    stream: Stream,
     buf: Vec<u8>,
     closed: bool,
     send_error: Option<io::ErrorKind>,
 }
 
 impl Conn {
-    fn connect(addr: SocketAddr) -> io::Result<Conn> {
-        let stream = TcpStream::connect_timeout(&addr, RESPONSE_TIMEOUT)?;
-        stream.set_nodelay(true)?;
+    fn connect(addr: SocketAddr, tls: Option<&Tls>) -> io::Result<Conn> {
+        let tcp = TcpStream::connect_timeout(&addr, RESPONSE_TIMEOUT)?;
+        tcp.set_nodelay(true)?;
+        // The TLS handshake reads while the first request is written.
+        tcp.set_read_timeout(Some(RESPONSE_TIMEOUT))?;
+        let stream = match tls {
+            None => Stream::Plain(tcp),
+            Some(tls) => {
+                let name = match &tls.sni {
+                    Some(name) => ServerName::try_from(name.clone())
+                        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?,
+                    // An address is never sent as SNI.
+                    None => ServerName::from(addr.ip()),
+                };
+                let connection = ClientConnection::new(tls_config()?, name)
+                    .map_err(|e| io::Error::other(e.to_string()))?;
+                Stream::Tls(Box::new(StreamOwned::new(connection, tcp)))
+            }
+        };
         Ok(Conn {
             stream,
             buf: Vec::new(),
@@ -213,7 +339,9 @@ impl Conn {
     }
 
     fn send(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.stream.set_write_timeout(Some(RESPONSE_TIMEOUT))?;
+        self.stream
+            .tcp()
+            .set_write_timeout(Some(RESPONSE_TIMEOUT))?;
         self.stream.write_all(bytes)?;
         self.stream.flush()
     }
@@ -227,7 +355,7 @@ impl Conn {
         if left.is_zero() {
             return Err(io::ErrorKind::TimedOut.into());
         }
-        self.stream.set_read_timeout(Some(left))?;
+        self.stream.tcp().set_read_timeout(Some(left))?;
         let mut chunk = [0u8; 16 * 1024];
         loop {
             match self.stream.read(&mut chunk) {
@@ -292,7 +420,7 @@ impl Conn {
                         // Where the next response starts is unknown.
                         self.closed = true;
                         self.buf.clear();
-                        let _ = self.stream.shutdown(Shutdown::Both);
+                        let _ = self.stream.tcp().shutdown(Shutdown::Both);
                         return Exchange {
                             responses,
                             failure: None,
@@ -310,7 +438,7 @@ impl Conn {
                 Err(failure) => {
                     self.closed = true;
                     self.buf.clear();
-                    let _ = self.stream.shutdown(Shutdown::Both);
+                    let _ = self.stream.tcp().shutdown(Shutdown::Both);
                     return Exchange {
                         responses,
                         failure: Some(failure),
@@ -560,6 +688,7 @@ mod tests {
             bytes: bytes.to_vec(),
             port: 1,
             expect: None,
+            tls: None,
         }
     }
 

@@ -4,7 +4,7 @@
 //! foreground as one process, the wait until its ports accept, and the stop
 //! by its pid (SIGQUIT, then SIGKILL past a timeout).
 
-use crate::http::case::substitute;
+use crate::http::case::{Ports, substitute};
 use std::fs::{self, File};
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -58,7 +58,7 @@ pub fn allocate_ports(n: usize) -> Vec<u16> {
 
 /// Copies `case` to `prefix` (replaced if present), fills the placeholders
 /// of every `*.conf` file, creates `logs/`, fixes all mtimes.
-pub fn prepare(case: &Path, prefix: &Path, ports: &[u16]) -> io::Result<()> {
+pub fn prepare(case: &Path, prefix: &Path, ports: &Ports) -> io::Result<()> {
     if prefix.exists() {
         fs::remove_dir_all(prefix)?;
     }
@@ -69,7 +69,7 @@ pub fn prepare(case: &Path, prefix: &Path, ports: &[u16]) -> io::Result<()> {
     set_times(prefix, time)
 }
 
-fn copy_dir(from: &Path, to: &Path, ports: &[u16], prefix: &Path) -> io::Result<()> {
+fn copy_dir(from: &Path, to: &Path, ports: &Ports, prefix: &Path) -> io::Result<()> {
     fs::create_dir_all(to)?;
     fs::set_permissions(to, fs::Permissions::from_mode(0o755))?;
     for entry in fs::read_dir(from)? {
@@ -244,7 +244,11 @@ mod tests {
         )
         .unwrap();
         fs::write(case.join("html/a.txt"), "{PORT}").unwrap();
-        prepare(&case, &prefix, &[20123]).unwrap();
+        let ports = Ports {
+            listen: vec![20123],
+            ..Ports::default()
+        };
+        prepare(&case, &prefix, &ports).unwrap();
         assert_eq!(
             fs::read_to_string(prefix.join("nginx.conf")).unwrap(),
             format!("listen 20123; root {}/html;", prefix.display())

@@ -526,6 +526,7 @@ mod tests {
             bytes: text.as_bytes().to_vec(),
             port: 1,
             expect: None,
+            tls: None,
         }
     }
 
