@@ -174,11 +174,18 @@ pub fn absolute_location(ctx: &Ctx<'_>, outcome: &mut Outcome) {
             .map(|local| local.ip().to_string().into_bytes())
             .unwrap_or_default()
     };
-    let mut absolute = b"http://".to_vec();
+    // A TLS connection's redirects are https, without its default port.
+    let tls = ctx.conn.tls.is_some();
+    let (scheme, default_port): (&[u8], u16) = if tls {
+        (b"https://", 443)
+    } else {
+        (b"http://", 80)
+    };
+    let mut absolute = scheme.to_vec();
     absolute.extend_from_slice(&host);
     if conf.port_in_redirect.unwrap_or(true)
         && let Some(local) = ctx.conn.local
-        && local.port() != 80
+        && local.port() != default_port
     {
         absolute.extend_from_slice(format!(":{}", local.port()).as_bytes());
     }

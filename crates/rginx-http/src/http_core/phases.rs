@@ -72,6 +72,10 @@ async fn run_from(ctx: &mut Ctx<'_>, mut entry: Entry) -> Outcome {
     // The status an `error_page` redirect's response carries (nginx's
     // `err_status`), when the redirect target answers normally.
     let mut status_override: Option<u16> = None;
+    // nginx's special response handler turns keep-alive off for these
+    // errors before it looks at error_page; what the error page answers
+    // still closes the connection.
+    let mut close = false;
     loop {
         let mut outcome = match std::mem::replace(&mut entry, Entry::ServerRewrite) {
             Entry::ServerRewrite => match crate::rewrite::server_rewrite(ctx) {
@@ -96,7 +100,17 @@ async fn run_from(ctx: &mut Ctx<'_>, mut entry: Entry) -> Outcome {
             };
             continue;
         }
-        match error_page(ctx, &outcome) {
+        let action = error_page(ctx, &outcome);
+        if action.is_some()
+            && outcome.close
+            && matches!(
+                outcome.status,
+                400 | 413 | 414 | 495 | 496 | 497 | 500 | 501
+            )
+        {
+            close = true;
+        }
+        match action {
             Some(ErrorPageAction::Redirect(redirect, err_status)) => {
                 status_override = err_status;
                 outcome.redirect = Some(redirect);
@@ -116,9 +130,14 @@ async fn run_from(ctx: &mut Ctx<'_>, mut entry: Entry) -> Outcome {
                 };
                 continue;
             }
-            Some(ErrorPageAction::Respond(redirect)) => return *redirect,
+            Some(ErrorPageAction::Respond(redirect)) => {
+                let mut outcome = *redirect;
+                outcome.close |= close;
+                return outcome;
+            }
             None => {}
         }
+        outcome.close |= close;
         if let Some(status) = status_override
             && outcome.body.is_some()
         {
