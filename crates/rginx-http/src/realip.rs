@@ -1,9 +1,11 @@
 //! nginx's realip module: behind trusted proxies (`set_real_ip_from`), the
 //! client address is taken from a request header (`real_ip_header`:
 //! X-Real-IP, X-Forwarded-For or any other; `real_ip_recursive` walks past
-//! trusted addresses in it). The replacement holds for everything after it
-//! (`$remote_addr`, allow/deny, geo, logs), and `$realip_remote_addr` /
-//! `$realip_remote_port` keep the connection's own address.
+//! trusted addresses in it) or from the connection's PROXY header
+//! (`real_ip_header proxy_protocol`). The replacement holds for everything
+//! after it (`$remote_addr`, allow/deny, geo, logs), and
+//! `$realip_remote_addr` / `$realip_remote_port` keep the connection's own
+//! address.
 //!
 //! As nginx, it runs in the post-read phase with the server's settings and
 //! again before the access phase with the location's, at most once a
@@ -31,6 +33,9 @@ pub enum Source {
     Header(HeaderName),
     /// A header name no request can carry: nothing is ever found.
     Never,
+    /// `proxy_protocol`: the source address (and port) of the
+    /// connection's PROXY header.
+    ProxyProtocol,
 }
 
 /// The module's settings of one level.
@@ -146,15 +151,7 @@ fn set_header(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(),
     let source = match value {
         b"X-Real-IP" => Source::XRealIp,
         b"X-Forwarded-For" => Source::XForwardedFor,
-        b"proxy_protocol" => {
-            // rginx's listen refuses proxy_protocol, so no connection
-            // could ever carry the address this asks for.
-            return Err(ConfError::at(
-                &d.loc,
-                "the \"proxy_protocol\" value of the \"real_ip_header\" directive is not \
-                 supported by rginx (needs ngx_http_core_module proxy_protocol)",
-            ));
-        }
+        b"proxy_protocol" => Source::ProxyProtocol,
         name => match HeaderName::from_bytes(&name.to_ascii_lowercase()) {
             Ok(name) => Source::Header(name),
             Err(_) => Source::Never,
@@ -189,6 +186,10 @@ fn run(ctx: &mut Ctx<'_>, conf: &LocConf) {
     if ctx.realip_set {
         return;
     }
+    if realip.source == Some(Source::ProxyProtocol) {
+        from_proxy_protocol(ctx, from, realip.recursive.unwrap_or(false));
+        return;
+    }
     let headers = &ctx.parts.headers;
     let values: Vec<&[u8]> = match realip.source.as_ref().unwrap_or(&Source::XRealIp) {
         Source::XRealIp => headers
@@ -206,7 +207,7 @@ fn run(ctx: &mut Ctx<'_>, conf: &LocConf) {
             .map(|v| v.as_bytes())
             .into_iter()
             .collect(),
-        Source::Never => Vec::new(),
+        Source::Never | Source::ProxyProtocol => Vec::new(),
     };
     if values.is_empty() {
         return;
@@ -221,6 +222,20 @@ fn run(ctx: &mut Ctx<'_>, conf: &LocConf) {
     };
     if let Some(addr) = found {
         ctx.client = Some(addr);
+        ctx.realip_set = true;
+    }
+}
+
+/// `real_ip_header proxy_protocol`, as `ngx_http_realip_handler`: behind a
+/// trusted peer, the PROXY header's source address (parsed as a header
+/// value would be) with its port; nothing without a header that names
+/// addresses.
+fn from_proxy_protocol(ctx: &mut Ctx<'_>, from: &[Matcher], recursive: bool) {
+    let Some(pp) = ctx.conn.proxy_protocol.as_ref() else {
+        return;
+    };
+    if let Some(addr) = forwarded_addr(ctx.conn.peer, &pp.src_addr, from, recursive).addr() {
+        ctx.client = Some(SocketAddr::new(addr.ip(), pp.src_port));
         ctx.realip_set = true;
     }
 }
@@ -559,7 +574,7 @@ pub static SPECS: &[Spec] = &[
         module: MODULE,
         name: "real_ip_header",
         set: set_header,
-        note: "X-Real-IP, X-Forwarded-For, any header; not proxy_protocol",
+        note: "X-Real-IP, X-Forwarded-For, proxy_protocol, any header",
     },
     Spec {
         module: MODULE,

@@ -267,14 +267,8 @@ pub fn parse(d: &Directive) -> Result<Listen, ConfError> {
         } else if value == b"http2" {
             options.http2 = true;
         } else if value == b"proxy_protocol" {
-            // Never accept a socket option whose protocol rginx cannot
-            // speak yet: clients would get garbage instead of an error.
-            return Err(ConfError::at(
-                &d.loc,
-                format!(
-                    "the \"{arg}\" parameter of the \"listen\" directive is not supported by rginx (needs ngx_http_core_module proxy_protocol)"
-                ),
-            ));
+            // Per address, not a socket option (serve/proxy_protocol.rs).
+            options.proxy_protocol = true;
         } else if let Some(rest) = value.strip_prefix(b"so_keepalive=") {
             options.so_keepalive = parse_so_keepalive(rest).ok_or_else(|| {
                 ConfError::at(

@@ -775,6 +775,52 @@ fn error_context(ctx: &Ctx<'_>, line: &mut Vec<u8>) {
     }
 }
 
+/// An error-log line about a connection that has no request yet, as
+/// nginx's `ngx_http_log_error` writes one: `*N MESSAGE while ACTION,
+/// client: ADDR, server: LISTEN`, to the error logs of the default server
+/// of its address (nginx's `ls->logp`), else the main context's.
+pub fn connection_error(
+    config: &Config,
+    conn: &crate::serve::handler::ConnInfo,
+    level: LogLevel,
+    message: &[u8],
+    action: &str,
+) {
+    let pid = std::process::id();
+    let mut line = format!(
+        "{} [{}] {pid}#{pid}: *{} ",
+        chrono::Local::now().format("%Y/%m/%d %H:%M:%S"),
+        level.name(),
+        conn.number,
+    )
+    .into_bytes();
+    line.extend_from_slice(message);
+    line.extend_from_slice(format!(" while {action}, client: ").as_bytes());
+    match conn.peer {
+        Some(peer) => line.extend_from_slice(crate::realip::addr_text(peer.ip()).as_bytes()),
+        None => line.extend_from_slice(b"unix:"),
+    }
+    line.extend_from_slice(format!(", server: {}", conn.listen.text()).as_bytes());
+    line.truncate(MAX_ERROR_LINE - 1);
+    line.push(b'\n');
+    let server = crate::http_core::request::default_server(config, conn);
+    match server.and_then(|server| server.conf.log.error_logs.as_ref()) {
+        Some(targets) => {
+            for target in targets.iter().filter(|t| level <= t.level) {
+                write_error(target.file.as_deref(), &line);
+            }
+        }
+        None => {
+            for log in config.main.error_logs.iter().filter(|l| level <= l.level) {
+                match &log.destination {
+                    LogDestination::Stderr => write_error(None, &line),
+                    LogDestination::File(path) => write_error(Some(&main_log(path)), &line),
+                }
+            }
+        }
+    }
+}
+
 /// A request's error log that outlives its handler: a proxied response
 /// body failing after the handler returned logs through it.
 pub struct Detached {

@@ -33,6 +33,7 @@ pub async fn serve(context: WorkerContext) -> i32 {
                 let Ok(socket) = tokio::net::TcpListener::from_std(socket) else {
                     continue;
                 };
+                let proxy_protocol = super::proxy_protocol::on_socket(&shared.config, &addr);
                 accept_tasks.push(tokio::spawn(async move {
                     loop {
                         let Ok((stream, peer)) = socket.accept().await else {
@@ -42,19 +43,18 @@ pub async fn serve(context: WorkerContext) -> i32 {
                         };
                         let _ = stream.set_nodelay(true);
                         let local = stream.local_addr().ok();
-                        let mut info = ConnInfo::tcp(addr.clone(), peer, local);
-                        match tls_ports.protocol(&shared.config, &info) {
-                            PortProtocol::Http1 => {
-                                spawn_connection(stream, info, shared.clone(), stop_rx.clone());
-                            }
-                            PortProtocol::H2c => {
-                                info.http2 = Some("h2c");
-                                spawn_connection(stream, info, shared.clone(), stop_rx.clone());
-                            }
-                            PortProtocol::Tls(port) => {
-                                spawn_tls(stream, info, port, shared.clone(), stop_rx.clone());
-                            }
+                        let info = ConnInfo::tcp(addr.clone(), peer, local);
+                        let protocol = tls_ports.protocol(&shared.config, &info);
+                        if proxy_protocol && super::proxy_protocol::expected(&shared.config, &info)
+                        {
+                            let tls = matches!(protocol, PortProtocol::Tls(_));
+                            let (then_shared, then_stop) = (shared.clone(), stop_rx.clone());
+                            spawn_proxy_protocol(stream, info, tls, shared.clone(), move |s, i| {
+                                start(s, i, protocol, then_shared, then_stop)
+                            });
+                            continue;
                         }
+                        start(stream, info, protocol, shared.clone(), stop_rx.clone());
                     }
                 }));
             }
@@ -65,6 +65,7 @@ pub async fn serve(context: WorkerContext) -> i32 {
                 let Ok(socket) = tokio::net::UnixListener::from_std(socket) else {
                     continue;
                 };
+                let proxy_protocol = super::proxy_protocol::on_socket(&shared.config, &addr);
                 accept_tasks.push(tokio::spawn(async move {
                     loop {
                         let Ok((stream, _)) = socket.accept().await else {
@@ -72,6 +73,18 @@ pub async fn serve(context: WorkerContext) -> i32 {
                             continue;
                         };
                         let info = ConnInfo::unix(addr.clone());
+                        if proxy_protocol && super::proxy_protocol::expected(&shared.config, &info)
+                        {
+                            let (then_shared, then_stop) = (shared.clone(), stop_rx.clone());
+                            spawn_proxy_protocol(
+                                stream,
+                                info,
+                                false,
+                                shared.clone(),
+                                move |s, i| spawn_connection(s, i, then_shared, then_stop),
+                            );
+                            continue;
+                        }
                         spawn_connection(stream, info, shared.clone(), stop_rx.clone());
                     }
                 }));
@@ -119,6 +132,50 @@ pub async fn serve(context: WorkerContext) -> i32 {
         }
     }
     0
+}
+
+/// Starts a TCP connection as its port speaks.
+fn start(
+    stream: tokio::net::TcpStream,
+    mut info: ConnInfo,
+    protocol: PortProtocol,
+    shared: Arc<Shared>,
+    stop_rx: watch::Receiver<bool>,
+) {
+    match protocol {
+        PortProtocol::Http1 => spawn_connection(stream, info, shared, stop_rx),
+        PortProtocol::H2c => {
+            info.http2 = Some("h2c");
+            spawn_connection(stream, info, shared, stop_rx);
+        }
+        PortProtocol::Tls(port) => spawn_tls(stream, info, port, shared, stop_rx),
+    }
+}
+
+/// A connection on a `proxy_protocol` address: its PROXY header comes
+/// first (before a TLS handshake too), read within the default server's
+/// client_header_timeout as nginx does; `then` starts the connection
+/// proper. A broken header closes it with nginx's error-log line.
+fn spawn_proxy_protocol<S>(
+    stream: S,
+    info: ConnInfo,
+    tls: bool,
+    shared: Arc<Shared>,
+    then: impl FnOnce(S, ConnInfo) + Send + 'static,
+) where
+    S: super::proxy_protocol::PeekSocket + Send + Sync + 'static,
+{
+    shared.active_connections.fetch_add(1, Ordering::AcqRel);
+    tokio::spawn(async move {
+        let settings = ConnSettings::for_connection(&shared, &info);
+        let (timeout, buffer) = (settings.header_timeout, settings.h1_limits.header_buffer);
+        let accepted =
+            super::proxy_protocol::accept(&stream, info, &shared, timeout, tls, buffer).await;
+        shared.active_connections.fetch_sub(1, Ordering::AcqRel);
+        if let Some(info) = accepted {
+            then(stream, info);
+        }
+    });
 }
 
 /// A TLS port's connection: the first byte says whether it is a handshake

@@ -73,6 +73,9 @@ pub struct ConnInfo {
     pub plain_on_tls: bool,
     /// `$http2`: `h2` or `h2c` when the connection speaks HTTP/2.
     pub http2: Option<&'static str>,
+    /// The addresses of the connection's PROXY header (`listen ...
+    /// proxy_protocol`; `None` without one or when it names none).
+    pub proxy_protocol: Option<super::proxy_protocol::ProxyAddrs>,
 }
 
 impl ConnInfo {
@@ -89,6 +92,7 @@ impl ConnInfo {
             tls: None,
             plain_on_tls: false,
             http2: None,
+            proxy_protocol: None,
         }
     }
 
@@ -105,6 +109,7 @@ impl ConnInfo {
             tls: None,
             plain_on_tls: false,
             http2: None,
+            proxy_protocol: None,
         }
     }
 

@@ -9,6 +9,7 @@
 mod connection;
 mod h1;
 pub mod handler;
+pub mod proxy_protocol;
 
 use bytes::Bytes;
 use std::future::Future;
@@ -28,6 +29,27 @@ pub struct RawTarget(pub Vec<u8>);
 pub struct RawRequestLine {
     pub line: Vec<u8>,
     pub protocol: Vec<u8>,
+}
+
+/// The request's header lines exactly as received (name spelling and
+/// order kept), put in the request's extensions by the HTTP/1 codec: the
+/// proxy passes them on as nginx does, which a HeaderMap (lowercase names,
+/// values grouped by name) cannot reproduce.
+#[derive(Clone, Debug)]
+pub struct RawHeaderLines {
+    /// The request head as received.
+    pub head: Bytes,
+    /// Name and value of each kept header line, as offsets into `head`.
+    pub lines: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
+}
+
+impl RawHeaderLines {
+    /// Each line's name and value, in the order received.
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+        self.lines.iter().filter_map(|(name, value)| {
+            Some((self.head.get(name.clone())?, self.head.get(value.clone())?))
+        })
+    }
 }
 
 /// A request the codec refused before it was whole, as nginx refuses it

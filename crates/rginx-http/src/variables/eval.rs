@@ -187,6 +187,25 @@ fn builtin_value<'c>(ctx: &'c Ctx<'_>, builtin: Builtin) -> Option<Cow<'c, [u8]>
                 .peer
                 .map_or(String::new(), |p| p.port().to_string()),
         ),
+        // Not found without a PROXY header that named addresses; port 0
+        // is empty, as nginx prints it.
+        B::ProxyProtocolAddr
+        | B::ProxyProtocolPort
+        | B::ProxyProtocolServerAddr
+        | B::ProxyProtocolServerPort => {
+            let pp = ctx.conn.proxy_protocol.as_ref()?;
+            let port = match builtin {
+                B::ProxyProtocolAddr => return Some(Cow::Borrowed(&pp.src_addr)),
+                B::ProxyProtocolServerAddr => return Some(Cow::Borrowed(&pp.dst_addr)),
+                B::ProxyProtocolPort => pp.src_port,
+                _ => pp.dst_port,
+            };
+            if port == 0 {
+                Some(Cow::Borrowed(b""))
+            } else {
+                owned(port.to_string())
+            }
+        }
         B::ServerAddr => owned(ctx.conn.local.map_or(String::new(), |l| l.ip().to_string())),
         B::ServerPort => owned(
             ctx.conn
