@@ -304,6 +304,8 @@ pub struct UpstreamBody {
     timer: Option<Pin<Box<tokio::time::Sleep>>>,
     on_end: Option<OnEnd>,
     on_error: OnError,
+    /// An error met while gathering data, reported by the next poll.
+    pending_error: Option<String>,
 }
 
 impl UpstreamBody {
@@ -330,6 +332,7 @@ impl UpstreamBody {
             timer: None,
             on_end: Some(on_end),
             on_error,
+            pending_error: None,
         }
     }
 
@@ -393,6 +396,30 @@ impl UpstreamBody {
                 }
             }
         }
+    }
+
+    /// The rest of what one upstream read brought, decoded, after `first`:
+    /// nginx passes a read buffer's worth of chunked data on as one piece
+    /// (one chunk to the client), not each upstream chunk by itself.
+    fn gather(&mut self, first: Bytes) -> Bytes {
+        let mut gathered: Option<BytesMut> = None;
+        let mut noop = Context::from_waker(std::task::Waker::noop());
+        while matches!(self.state, State::Chunked(_))
+            && self.conn.as_ref().is_some_and(|conn| !conn.buf.is_empty())
+        {
+            match self.poll_data(&mut noop) {
+                Poll::Ready(Some(Ok(more))) => gathered
+                    .get_or_insert_with(|| BytesMut::from(&first[..]))
+                    .extend_from_slice(&more),
+                Poll::Ready(Some(Err(message))) => {
+                    // Reported with the next poll, after what came before.
+                    self.pending_error = Some(message);
+                    break;
+                }
+                Poll::Ready(None) | Poll::Pending => break,
+            }
+        }
+        gathered.map_or(first, BytesMut::freeze)
     }
 
     fn buf(&mut self) -> &mut BytesMut {
@@ -535,10 +562,18 @@ impl hyper::body::Body for UpstreamBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<hyper::body::Frame<Bytes>, io::Error>>> {
         let this = self.get_mut();
+        if let Some(message) = this.pending_error.take() {
+            return Poll::Ready(Some(Err(this.fail(&message))));
+        }
         match this.poll_data(cx) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(None) => Poll::Ready(None),
             Poll::Ready(Some(Ok(data))) => {
+                let data = if matches!(this.framing, Framing::Chunked) {
+                    this.gather(data)
+                } else {
+                    data
+                };
                 if matches!(this.state, State::Length(0)) {
                     // The last bytes: give the connection back now rather
                     // than when the client asks for more.

@@ -155,7 +155,25 @@ pub fn head(
         out.extend_from_slice(&value);
         out.extend_from_slice(b"\r\n");
     }
-    if conf.pass_request_headers.unwrap_or(true) {
+    let raw = ctx.parts.extensions.get::<crate::serve::RawHeaderLines>();
+    if conf.pass_request_headers.unwrap_or(true)
+        && let Some(raw) = raw
+    {
+        // As received: nginx passes its list of header lines, names as the
+        // client spelled them, in the client's order. Lines the request
+        // dropped (underscores, invalid names) are not in the map.
+        for (name, value) in raw.iter() {
+            let lower = name.to_ascii_lowercase();
+            let kept = std::str::from_utf8(&lower).is_ok_and(|n| ctx.parts.headers.contains_key(n));
+            if plan.covers(&lower) || !kept {
+                continue;
+            }
+            out.extend_from_slice(name);
+            out.extend_from_slice(b": ");
+            out.extend_from_slice(value);
+            out.extend_from_slice(b"\r\n");
+        }
+    } else if conf.pass_request_headers.unwrap_or(true) {
         for (name, value) in &ctx.parts.headers {
             if plan.covers(name.as_str().as_bytes()) {
                 continue;

@@ -289,7 +289,11 @@ async fn serve_request(
 ) -> Next {
     {
         let mut io = io.lock();
-        let _ = io.buf.split_to(head.len);
+        let raw = io.buf.split_to(head.len).freeze();
+        head.parts.extensions.insert(crate::serve::RawHeaderLines {
+            head: raw,
+            lines: std::mem::take(&mut head.header_lines),
+        });
         io.body = match head.framing {
             BodyFraming::None => BodyState::Done,
             BodyFraming::Length(length) => BodyState::Length(length),

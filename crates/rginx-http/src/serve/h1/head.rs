@@ -64,6 +64,8 @@ pub struct Head {
     pub expect_continue: bool,
     /// The request asks for a protocol switch (`Upgrade:`).
     pub wants_upgrade: bool,
+    /// Name and value offsets of the header lines kept, in order.
+    pub header_lines: Vec<(Range<usize>, Range<usize>)>,
 }
 
 /// A request nginx refuses before any phase runs.
@@ -412,12 +414,17 @@ impl HeadReader {
             .iter()
             .any(|line| buf[line.name.clone()].eq_ignore_ascii_case(b"upgrade"));
         let parts = self.parts(buf, version < 1000);
+        let header_lines = std::mem::take(&mut self.lines)
+            .into_iter()
+            .map(|line| (line.name, line.value))
+            .collect();
         Step::Head(Box::new(Head {
             parts,
             framing,
             len: self.pos,
             expect_continue,
             wants_upgrade,
+            header_lines,
         }))
     }
 
