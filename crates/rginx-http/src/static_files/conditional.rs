@@ -32,13 +32,14 @@ pub struct Validators<'a> {
 }
 
 /// The first value of a request header (nginx keeps the first of these).
-pub fn first_header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h [u8]> {
+/// A `HeaderName` (the constants) is looked up without parsing a string.
+pub fn first_header<K: http::header::AsHeaderName>(headers: &HeaderMap, name: K) -> Option<&[u8]> {
     headers.get(name).map(|v| v.as_bytes())
 }
 
 /// The not-modified filter for a 200 response.
 pub fn check(headers: &HeaderMap, mode: ImsMode, v: &Validators<'_>) -> Verdict {
-    if let Some(value) = first_header(headers, "if-unmodified-since") {
+    if let Some(value) = first_header(headers, http::header::IF_UNMODIFIED_SINCE) {
         let unmodified = match v.last_modified {
             None => false,
             Some(lm) => parse_http_time(value) >= lm,
@@ -47,13 +48,13 @@ pub fn check(headers: &HeaderMap, mode: ImsMode, v: &Validators<'_>) -> Verdict 
             return Verdict::PreconditionFailed;
         }
     }
-    if let Some(value) = first_header(headers, "if-match")
+    if let Some(value) = first_header(headers, http::header::IF_MATCH)
         && !etag_matches(value, v.etag, false)
     {
         return Verdict::PreconditionFailed;
     }
-    let ims = first_header(headers, "if-modified-since");
-    let inm = first_header(headers, "if-none-match");
+    let ims = first_header(headers, http::header::IF_MODIFIED_SINCE);
+    let inm = first_header(headers, http::header::IF_NONE_MATCH);
     if ims.is_none() && inm.is_none() {
         return Verdict::Send;
     }
