@@ -66,12 +66,7 @@ fn set_satisfy(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<()
 
 /// `auth_delay TIME`: nginx's msec slot.
 fn set_auth_delay(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
-    let conf = conf(t)?;
-    if conf.delay.is_some() {
-        return Err(values::duplicate(d));
-    }
-    conf.delay = Some(values::msec(d, &d.args[0])?);
-    Ok(())
+    values::msec_slot(&mut conf(t)?.delay, d)
 }
 
 /// The preaccess and access phases of a request in its location: `None`

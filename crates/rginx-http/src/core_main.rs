@@ -312,12 +312,7 @@ fn set_worker_rlimit_nofile(
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
     let value = values::number(d, &d.args[0]);
-    let main = main_build(t)?;
-    if main.worker_rlimit_nofile.is_some() {
-        return Err(values::duplicate(d));
-    }
-    main.worker_rlimit_nofile = Some(value?);
-    Ok(())
+    values::set_parsed(&mut main_build(t)?.worker_rlimit_nofile, d, value)
 }
 
 fn set_worker_shutdown_timeout(
@@ -325,12 +320,7 @@ fn set_worker_shutdown_timeout(
     d: &Directive,
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
-    let main = main_build(t)?;
-    if main.worker_shutdown_timeout.is_some() {
-        return Err(values::duplicate(d));
-    }
-    main.worker_shutdown_timeout = Some(values::msec(d, &d.args[0])?);
-    Ok(())
+    values::msec_slot(&mut main_build(t)?.worker_shutdown_timeout, d)
 }
 
 fn set_user(compiler: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
@@ -395,12 +385,7 @@ fn set_timer_resolution(
     d: &Directive,
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
-    let main = main_build(t)?;
-    if main.timer_resolution.is_some() {
-        return Err(values::duplicate(d));
-    }
-    main.timer_resolution = Some(values::msec(d, &d.args[0])?);
-    Ok(())
+    values::msec_slot(&mut main_build(t)?.timer_resolution, d)
 }
 
 fn set_worker_priority(
@@ -487,12 +472,7 @@ fn set_worker_rlimit_core(
 ) -> Result<(), ConfError> {
     let value = values::parse_offset(d.args[0].as_bytes())
         .ok_or_else(|| values::directive_error(d, "invalid value"));
-    let main = main_build(t)?;
-    if main.worker_rlimit_core.is_some() {
-        return Err(values::duplicate(d));
-    }
-    main.worker_rlimit_core = Some(value?);
-    Ok(())
+    values::set_parsed(&mut main_build(t)?.worker_rlimit_core, d, value)
 }
 
 fn set_error_log(

@@ -220,12 +220,7 @@ pub fn evaluate(ctx: &Ctx<'_>, map: &Map) -> Vec<u8> {
 
 fn set_hash_max_size(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
     let value = values::number(d, &d.args[0]);
-    let http = map_conf(t)?;
-    if http.map_conf.hash_max_size.is_some() {
-        return Err(values::duplicate(d));
-    }
-    http.map_conf.hash_max_size = Some(value?);
-    Ok(())
+    values::set_parsed(&mut map_conf(t)?.map_conf.hash_max_size, d, value)
 }
 
 fn set_hash_bucket_size(
@@ -234,12 +229,7 @@ fn set_hash_bucket_size(
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
     let value = values::size(d, &d.args[0]);
-    let http = map_conf(t)?;
-    if http.map_conf.hash_bucket_size.is_some() {
-        return Err(values::duplicate(d));
-    }
-    http.map_conf.hash_bucket_size = Some(value?);
-    Ok(())
+    values::set_parsed(&mut map_conf(t)?.map_conf.hash_bucket_size, d, value)
 }
 
 const MODULE: &str = "ngx_http_map_module";

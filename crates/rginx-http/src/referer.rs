@@ -214,12 +214,7 @@ fn add_name(
 }
 
 fn set_hash_max_size(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
-    let slot = &mut conf(t)?.hash_max_size;
-    if slot.is_some() {
-        return Err(values::duplicate(d));
-    }
-    *slot = Some(values::number(d, &d.args[0])?);
-    Ok(())
+    values::number_slot(&mut conf(t)?.hash_max_size, d)
 }
 
 fn set_hash_bucket_size(
@@ -227,12 +222,7 @@ fn set_hash_bucket_size(
     d: &Directive,
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
-    let slot = &mut conf(t)?.hash_bucket_size;
-    if slot.is_some() {
-        return Err(values::duplicate(d));
-    }
-    *slot = Some(values::number(d, &d.args[0])?);
-    Ok(())
+    values::number_slot(&mut conf(t)?.hash_bucket_size, d)
 }
 
 /// The end of the http block (nginx's merge of this module's location

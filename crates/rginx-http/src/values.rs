@@ -31,6 +31,40 @@ pub fn set_once<T>(slot: &mut Option<T>, directive: &Directive, value: T) -> Res
     Ok(())
 }
 
+/// Sets a slot once from a parsed argument: as nginx's slot setters do, a
+/// second occurrence is `is duplicate` before its value is looked at.
+pub fn set_parsed<T>(
+    slot: &mut Option<T>,
+    directive: &Directive,
+    value: Result<T, ConfError>,
+) -> Result<(), ConfError> {
+    if slot.is_some() {
+        return Err(duplicate(directive));
+    }
+    *slot = Some(value?);
+    Ok(())
+}
+
+/// `ngx_conf_set_num_slot`.
+pub fn number_slot(slot: &mut Option<u64>, directive: &Directive) -> Result<(), ConfError> {
+    set_parsed(slot, directive, number(directive, &directive.args[0]))
+}
+
+/// `ngx_conf_set_size_slot`.
+pub fn size_slot(slot: &mut Option<u64>, directive: &Directive) -> Result<(), ConfError> {
+    set_parsed(slot, directive, size(directive, &directive.args[0]))
+}
+
+/// `ngx_conf_set_msec_slot`.
+pub fn msec_slot(slot: &mut Option<Duration>, directive: &Directive) -> Result<(), ConfError> {
+    set_parsed(slot, directive, msec(directive, &directive.args[0]))
+}
+
+/// `ngx_conf_set_sec_slot`.
+pub fn sec_slot(slot: &mut Option<Duration>, directive: &Directive) -> Result<(), ConfError> {
+    set_parsed(slot, directive, sec(directive, &directive.args[0]))
+}
+
 /// `on` / `off` (case-insensitive), as `ngx_conf_set_flag_slot`.
 pub fn flag(directive: &Directive) -> Result<bool, ConfError> {
     let value = &directive.args[0];

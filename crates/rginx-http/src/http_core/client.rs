@@ -202,12 +202,7 @@ fn set_client_header_timeout(
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
     let value = values::msec(d, &d.args[0]);
-    let srv = srv(t)?;
-    if srv.client_header_timeout.is_some() {
-        return Err(values::duplicate(d));
-    }
-    srv.client_header_timeout = Some(value?);
-    Ok(())
+    values::set_parsed(&mut srv(t)?.client_header_timeout, d, value)
 }
 
 fn set_client_header_buffer_size(
@@ -216,12 +211,7 @@ fn set_client_header_buffer_size(
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
     let value = values::size(d, &d.args[0]);
-    let srv = srv(t)?;
-    if srv.client_header_buffer_size.is_some() {
-        return Err(values::duplicate(d));
-    }
-    srv.client_header_buffer_size = Some(value?);
-    Ok(())
+    values::set_parsed(&mut srv(t)?.client_header_buffer_size, d, value)
 }
 
 /// nginx's bufs slot: `NUMBER SIZE`, both positive.

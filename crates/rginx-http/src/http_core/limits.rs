@@ -234,29 +234,12 @@ fn limits<'a>(target: &'a mut Target<'_>) -> Result<&'a mut LimitsLoc, ConfError
     Ok(&mut loc(target)?.limits)
 }
 
-/// nginx's size slot: `"X" directive invalid value`, `is duplicate`.
-fn size_slot(slot: &mut Option<u64>, d: &Directive) -> Result<(), ConfError> {
-    if slot.is_some() {
-        return Err(values::duplicate(d));
-    }
-    *slot = Some(values::size(d, &d.args[0])?);
-    Ok(())
-}
-
-fn msec_slot(slot: &mut Option<Duration>, d: &Directive) -> Result<(), ConfError> {
-    if slot.is_some() {
-        return Err(values::duplicate(d));
-    }
-    *slot = Some(values::msec(d, &d.args[0])?);
-    Ok(())
-}
-
 fn set_client_body_buffer_size(
     _: &mut Compiler,
     d: &Directive,
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
-    size_slot(&mut limits(t)?.client_body_buffer_size, d)
+    values::size_slot(&mut limits(t)?.client_body_buffer_size, d)
 }
 
 fn set_client_body_timeout(
@@ -264,7 +247,7 @@ fn set_client_body_timeout(
     d: &Directive,
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
-    msec_slot(&mut limits(t)?.client_body_timeout, d)
+    values::msec_slot(&mut limits(t)?.client_body_timeout, d)
 }
 
 fn set_client_body_in_file_only(
@@ -418,7 +401,7 @@ fn set_lingering_time(
     d: &Directive,
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
-    msec_slot(&mut limits(t)?.lingering_time, d)
+    values::msec_slot(&mut limits(t)?.lingering_time, d)
 }
 
 fn set_lingering_timeout(
@@ -426,7 +409,7 @@ fn set_lingering_timeout(
     d: &Directive,
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
-    msec_slot(&mut limits(t)?.lingering_timeout, d)
+    values::msec_slot(&mut limits(t)?.lingering_timeout, d)
 }
 
 fn set_reset_timedout_connection(
@@ -442,15 +425,15 @@ fn set_keepalive_time(
     d: &Directive,
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
-    msec_slot(&mut limits(t)?.keepalive_time, d)
+    values::msec_slot(&mut limits(t)?.keepalive_time, d)
 }
 
 fn set_send_timeout(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
-    msec_slot(&mut limits(t)?.send_timeout, d)
+    values::msec_slot(&mut limits(t)?.send_timeout, d)
 }
 
 fn set_limit_rate(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
-    size_slot(&mut limits(t)?.limit_rate, d)
+    values::size_slot(&mut limits(t)?.limit_rate, d)
 }
 
 fn set_limit_rate_after(
@@ -458,7 +441,7 @@ fn set_limit_rate_after(
     d: &Directive,
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
-    size_slot(&mut limits(t)?.limit_rate_after, d)
+    values::size_slot(&mut limits(t)?.limit_rate_after, d)
 }
 
 fn set_postpone_output(
@@ -466,7 +449,7 @@ fn set_postpone_output(
     d: &Directive,
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
-    size_slot(&mut limits(t)?.postpone_output, d)
+    values::size_slot(&mut limits(t)?.postpone_output, d)
 }
 
 fn set_resolver_timeout(

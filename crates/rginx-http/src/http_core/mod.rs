@@ -585,12 +585,7 @@ fn set_types_hash_max_size(
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
     let value = values::number(d, &d.args[0]);
-    let conf = loc_conf(t)?;
-    if conf.types_hash_max_size.is_some() {
-        return Err(values::duplicate(d));
-    }
-    conf.types_hash_max_size = Some(value?);
-    Ok(())
+    values::set_parsed(&mut loc_conf(t)?.types_hash_max_size, d, value)
 }
 
 fn set_types_hash_bucket_size(
@@ -599,12 +594,7 @@ fn set_types_hash_bucket_size(
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
     let value = values::size(d, &d.args[0]);
-    let conf = loc_conf(t)?;
-    if conf.types_hash_bucket_size.is_some() {
-        return Err(values::duplicate(d));
-    }
-    conf.types_hash_bucket_size = Some(value?);
-    Ok(())
+    values::set_parsed(&mut loc_conf(t)?.types_hash_bucket_size, d, value)
 }
 
 fn main_number(

@@ -9,7 +9,6 @@ use crate::values;
 use crate::variables::{self, Template};
 use rginx_conf::{Arg, ConfError, Directive};
 use std::sync::Arc;
-use std::time::Duration;
 
 fn proxy_conf<'a>(t: &'a mut Target<'_>) -> Result<&'a mut ProxyConf, ConfError> {
     match t {
@@ -201,34 +200,10 @@ flag_setter!(set_request_buffering, request_buffering);
 flag_setter!(set_intercept_errors, intercept_errors);
 flag_setter!(set_socket_keepalive, socket_keepalive);
 
-fn msec_slot(slot: &mut Option<Duration>, d: &Directive) -> Result<(), ConfError> {
-    if slot.is_some() {
-        return Err(values::duplicate(d));
-    }
-    *slot = Some(values::msec(d, &d.args[0])?);
-    Ok(())
-}
-
-fn size_slot(slot: &mut Option<u64>, d: &Directive) -> Result<(), ConfError> {
-    if slot.is_some() {
-        return Err(values::duplicate(d));
-    }
-    *slot = Some(values::size(d, &d.args[0])?);
-    Ok(())
-}
-
-fn number_slot(slot: &mut Option<u64>, d: &Directive) -> Result<(), ConfError> {
-    if slot.is_some() {
-        return Err(values::duplicate(d));
-    }
-    *slot = Some(values::number(d, &d.args[0])?);
-    Ok(())
-}
-
 macro_rules! slot_setter {
     ($name:ident, $field:ident, $slot:ident) => {
         fn $name(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
-            $slot(&mut proxy_conf(t)?.$field, d)
+            values::$slot(&mut proxy_conf(t)?.$field, d)
         }
     };
 }
@@ -502,7 +477,7 @@ fn set_ssl_verify_depth(
     d: &Directive,
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
-    number_slot(&mut ssl_conf(t)?.verify_depth, d)
+    values::number_slot(&mut ssl_conf(t)?.verify_depth, d)
 }
 
 /// `proxy_ssl_protocols`: nginx's `ngx_http_proxy_ssl_protocols` bitmask.

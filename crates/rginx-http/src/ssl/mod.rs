@@ -262,12 +262,7 @@ fn set_ciphers(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<()
 }
 
 fn set_buffer_size(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
-    let conf = srv_conf(t)?;
-    if conf.buffer_size.is_some() {
-        return Err(values::duplicate(d));
-    }
-    conf.buffer_size = Some(values::size(d, &d.args[0])?);
-    Ok(())
+    values::size_slot(&mut srv_conf(t)?.buffer_size, d)
 }
 
 fn set_verify_client(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
@@ -287,12 +282,7 @@ fn set_verify_client(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Res
 }
 
 fn set_verify_depth(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
-    let conf = srv_conf(t)?;
-    if conf.verify_depth.is_some() {
-        return Err(values::duplicate(d));
-    }
-    conf.verify_depth = Some(values::number(d, &d.args[0])?);
-    Ok(())
+    values::number_slot(&mut srv_conf(t)?.verify_depth, d)
 }
 
 fn set_client_certificate(
@@ -422,12 +412,7 @@ fn set_session_timeout(
     d: &Directive,
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
-    let conf = srv_conf(t)?;
-    if conf.session_timeout.is_some() {
-        return Err(values::duplicate(d));
-    }
-    conf.session_timeout = Some(values::sec(d, &d.args[0])?);
-    Ok(())
+    values::sec_slot(&mut srv_conf(t)?.session_timeout, d)
 }
 
 fn set_stapling(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {

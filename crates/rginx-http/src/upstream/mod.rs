@@ -489,12 +489,7 @@ fn set_keepalive_requests(
     d: &Directive,
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
-    let upstream = upstream_conf(t)?;
-    if upstream.keepalive_requests.is_some() {
-        return Err(values::duplicate(d));
-    }
-    upstream.keepalive_requests = Some(values::number(d, &d.args[0])?);
-    Ok(())
+    values::number_slot(&mut upstream_conf(t)?.keepalive_requests, d)
 }
 
 fn set_keepalive_time(
@@ -502,12 +497,7 @@ fn set_keepalive_time(
     d: &Directive,
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
-    let upstream = upstream_conf(t)?;
-    if upstream.keepalive_time.is_some() {
-        return Err(values::duplicate(d));
-    }
-    upstream.keepalive_time = Some(values::msec(d, &d.args[0])?);
-    Ok(())
+    values::msec_slot(&mut upstream_conf(t)?.keepalive_time, d)
 }
 
 fn set_keepalive_timeout(
@@ -515,12 +505,7 @@ fn set_keepalive_timeout(
     d: &Directive,
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
-    let upstream = upstream_conf(t)?;
-    if upstream.keepalive_timeout.is_some() {
-        return Err(values::duplicate(d));
-    }
-    upstream.keepalive_timeout = Some(values::msec(d, &d.args[0])?);
-    Ok(())
+    values::msec_slot(&mut upstream_conf(t)?.keepalive_timeout, d)
 }
 
 /// `zone NAME [SIZE]` (nginx's checks; the zone is not shared yet: each
