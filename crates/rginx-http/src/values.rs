@@ -1,6 +1,7 @@
 //! nginx's value syntaxes (flags, numbers, sizes, times) and the exact
 //! messages its generic slot setters give when a value is wrong or set twice.
 
+use crate::compile::Compiler;
 use rginx_conf::{Arg, ConfError, Directive};
 use std::time::Duration;
 
@@ -63,6 +64,53 @@ pub fn msec_slot(slot: &mut Option<Duration>, directive: &Directive) -> Result<(
 /// `ngx_conf_set_sec_slot`.
 pub fn sec_slot(slot: &mut Option<Duration>, directive: &Directive) -> Result<(), ConfError> {
     set_parsed(slot, directive, sec(directive, &directive.args[0]))
+}
+
+/// `ngx_conf_set_bufs_slot`: `NUMBER SIZE`, both positive.
+pub fn bufs_slot(slot: &mut Option<(u64, u64)>, directive: &Directive) -> Result<(), ConfError> {
+    if slot.is_some() {
+        return Err(duplicate(directive));
+    }
+    let invalid = || directive_error(directive, "invalid value");
+    let number = atoi(directive.args[0].as_bytes())
+        .filter(|n| *n > 0)
+        .ok_or_else(invalid)?;
+    let size = parse_size(directive.args[1].as_bytes())
+        .filter(|n| *n > 0)
+        .ok_or_else(invalid)?;
+    *slot = Some((number, size));
+    Ok(())
+}
+
+/// `ngx_conf_set_bitmask_slot`: `mask` with the bits the arguments name
+/// (case-insensitive); an unknown name is `invalid value`, a repeated one
+/// only warns.
+pub fn bitmask(
+    compiler: &mut Compiler,
+    directive: &Directive,
+    mut mask: u32,
+    names: &[(&str, u32)],
+) -> Result<u32, ConfError> {
+    for arg in &directive.args {
+        let Some((_, bit)) = names
+            .iter()
+            .find(|(name, _)| arg.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
+        else {
+            return Err(ConfError::at(
+                &directive.loc,
+                format!("invalid value \"{arg}\""),
+            ));
+        };
+        if mask & bit != 0 {
+            compiler.warn(ConfError::at(
+                &directive.loc,
+                format!("duplicate value \"{arg}\""),
+            ));
+        } else {
+            mask |= bit;
+        }
+    }
+    Ok(mask)
 }
 
 /// `on` / `off` (case-insensitive), as `ngx_conf_set_flag_slot`.

@@ -369,22 +369,8 @@ fn once<T>(slot: &Option<T>, d: &Directive) -> Result<(), ConfError> {
     Ok(())
 }
 
-/// nginx's bufs slot: `NUMBER SIZE`, both positive.
-fn bufs(slot: &mut Option<(u64, u64)>, d: &Directive) -> Result<(), ConfError> {
-    once(slot, d)?;
-    let invalid = || values::directive_error(d, "invalid value");
-    let number = values::atoi(d.args[0].as_bytes())
-        .filter(|n| *n > 0)
-        .ok_or_else(invalid)?;
-    let size = values::parse_size(d.args[1].as_bytes())
-        .filter(|n| *n > 0)
-        .ok_or_else(invalid)?;
-    *slot = Some((number, size));
-    Ok(())
-}
-
 fn set_buffers(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
-    bufs(&mut gzip_conf(t)?.buffers, d)
+    values::bufs_slot(&mut gzip_conf(t)?.buffers, d)
 }
 
 fn set_gunzip_buffers(
@@ -392,7 +378,7 @@ fn set_gunzip_buffers(
     d: &Directive,
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
-    bufs(&mut gzip_conf(t)?.gunzip_buffers, d)
+    values::bufs_slot(&mut gzip_conf(t)?.gunzip_buffers, d)
 }
 
 /// `ngx_http_types_slot`: accumulates over directives of one level,
@@ -516,21 +502,12 @@ fn set_proxied(
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
     let conf = gzip_conf(t)?;
-    let mut mask = conf.proxied.unwrap_or(0);
-    for arg in &d.args {
-        let Some((_, bit)) = PROXIED
-            .iter()
-            .find(|(name, _)| name.as_bytes().eq_ignore_ascii_case(arg.as_bytes()))
-        else {
-            return Err(ConfError::at(&d.loc, format!("invalid value \"{arg}\"")));
-        };
-        if mask & bit != 0 {
-            compiler.warn(ConfError::at(&d.loc, format!("duplicate value \"{arg}\"")));
-        } else {
-            mask |= bit;
-        }
-    }
-    conf.proxied = Some(mask);
+    conf.proxied = Some(values::bitmask(
+        compiler,
+        d,
+        conf.proxied.unwrap_or(0),
+        &PROXIED,
+    )?);
     Ok(())
 }
 

@@ -230,52 +230,23 @@ slot_setter!(
 
 /// nginx's `ngx_conf_set_bufs_slot`.
 fn set_buffers(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
-    let conf = proxy_conf(t)?;
-    if conf.buffers.is_some() {
-        return Err(values::duplicate(d));
-    }
-    let invalid = || values::directive_error(d, "invalid value");
-    let number = values::atoi(d.args[0].as_bytes())
-        .filter(|n| *n != 0)
-        .ok_or_else(invalid)?;
-    let size = values::parse_size(d.args[1].as_bytes())
-        .filter(|n| *n != 0)
-        .ok_or_else(invalid)?;
-    conf.buffers = Some((number, size));
-    Ok(())
+    values::bufs_slot(&mut proxy_conf(t)?.buffers, d)
 }
 
-/// nginx's `ngx_conf_set_bitmask_slot`: values add up over directives of
-/// one level; a repeated value only warns.
-fn bitmask(
+/// nginx's `ngx_conf_set_bitmask_slot`, marking the slot given
+/// (`NGX_CONF_BITMASK_SET`).
+fn bitmask_slot(
     c: &mut Compiler,
     d: &Directive,
     slot: &mut Option<u32>,
     names: &[(&str, u32)],
 ) -> Result<(), ConfError> {
-    let mut mask = slot.unwrap_or(0);
-    for arg in &d.args {
-        let Some((_, bit)) = names
-            .iter()
-            .find(|(name, _)| arg.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
-        else {
-            return Err(ConfError::at(&d.loc, format!("invalid value \"{arg}\"")));
-        };
-        if mask & bit != 0 {
-            c.warn(ConfError::at(&d.loc, format!("duplicate value \"{arg}\"")));
-        } else {
-            mask |= bit;
-        }
-    }
-    *slot = Some(mask | ft::SET);
+    *slot = Some(values::bitmask(c, d, slot.unwrap_or(0), names)? | ft::SET);
     Ok(())
 }
 
 fn set_next_upstream(c: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
-    let mut slot = proxy_conf(t)?.next_upstream;
-    bitmask(c, d, &mut slot, ft::NAMES)?;
-    proxy_conf(t)?.next_upstream = slot;
-    Ok(())
+    bitmask_slot(c, d, &mut proxy_conf(t)?.next_upstream, ft::NAMES)
 }
 
 fn set_ignore_headers(
@@ -283,10 +254,7 @@ fn set_ignore_headers(
     d: &Directive,
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
-    let mut slot = proxy_conf(t)?.ignore_headers;
-    bitmask(c, d, &mut slot, ign::NAMES)?;
-    proxy_conf(t)?.ignore_headers = slot;
-    Ok(())
+    bitmask_slot(c, d, &mut proxy_conf(t)?.ignore_headers, ign::NAMES)
 }
 
 fn set_hide_header(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
@@ -490,10 +458,7 @@ fn set_ssl_protocols(c: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Res
         ("TLSv1.2", crate::ssl::TLSV1_2),
         ("TLSv1.3", crate::ssl::TLSV1_3),
     ];
-    let mut slot = ssl_conf(t)?.protocols;
-    bitmask(c, d, &mut slot, NAMES)?;
-    ssl_conf(t)?.protocols = slot;
-    Ok(())
+    bitmask_slot(c, d, &mut ssl_conf(t)?.protocols, NAMES)
 }
 
 fn set_ssl_ciphers(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {

@@ -239,21 +239,12 @@ fn set_protocols(
     t: &mut Target<'_>,
 ) -> Result<(), ConfError> {
     let conf = srv_conf(t)?;
-    let mut mask = conf.protocols.unwrap_or(0);
-    for arg in &d.args {
-        let Some((_, bit)) = PROTOCOL_NAMES
-            .iter()
-            .find(|(name, _)| arg.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
-        else {
-            return Err(ConfError::at(&d.loc, format!("invalid value \"{arg}\"")));
-        };
-        if mask & bit != 0 {
-            compiler.warn(ConfError::at(&d.loc, format!("duplicate value \"{arg}\"")));
-        } else {
-            mask |= bit;
-        }
-    }
-    conf.protocols = Some(mask);
+    conf.protocols = Some(values::bitmask(
+        compiler,
+        d,
+        conf.protocols.unwrap_or(0),
+        PROTOCOL_NAMES,
+    )?);
     Ok(())
 }
 
