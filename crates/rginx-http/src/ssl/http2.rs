@@ -60,21 +60,13 @@ fn h2_conf<'a>(target: &'a mut Target<'_>) -> Result<&'a mut SrvConf, ConfError>
 }
 
 fn size_slot(slot: &mut Option<u64>, d: &Directive) -> Result<u64, ConfError> {
-    if slot.is_some() {
-        return Err(values::duplicate(d));
-    }
-    let value = values::size(d, &d.args[0])?;
-    *slot = Some(value);
-    Ok(value)
+    values::size_slot(slot, d)?;
+    Ok(slot.unwrap_or_default())
 }
 
 fn num_slot(slot: &mut Option<u64>, d: &Directive) -> Result<u64, ConfError> {
-    if slot.is_some() {
-        return Err(values::duplicate(d));
-    }
-    let value = values::number(d, &d.args[0])?;
-    *slot = Some(value);
-    Ok(value)
+    values::number_slot(slot, d)?;
+    Ok(slot.unwrap_or_default())
 }
 
 fn set_recv_buffer_size(

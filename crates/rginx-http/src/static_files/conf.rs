@@ -275,11 +275,7 @@ fn value_slot<T>(
     d: &Directive,
     parse: impl FnOnce(&Directive, &Arg) -> Result<T, ConfError>,
 ) -> Result<(), ConfError> {
-    if slot.is_some() {
-        return Err(values::duplicate(d));
-    }
-    *slot = Some(parse(d, &d.args[0])?);
-    Ok(())
+    values::set_parsed(slot, d, parse(d, &d.args[0]))
 }
 
 fn set_max_ranges(_: &mut Compiler, d: &Directive, t: &mut Target<'_>) -> Result<(), ConfError> {
