@@ -5,7 +5,7 @@
 use crate::compile::{Compiler, Target};
 use crate::http_core::request::{Ctx, OutBody, Outcome};
 use crate::registry::Spec;
-use crate::static_files::conditional::{self, ImsMode, Validators, Verdict};
+use crate::static_files::conditional::{self, ImsMode, Validators};
 use bytes::Bytes;
 use http::{HeaderValue, Method};
 use rginx_conf::{ConfError, Directive};
@@ -56,20 +56,9 @@ pub fn content(ctx: &Ctx<'_>) -> Outcome {
             etag: None,
         },
     );
-    match verdict {
-        Verdict::Send => {}
-        Verdict::NotModified => {
-            let mut outcome = Outcome::status(304, ctx.loc_conf());
-            outcome.last_modified = Some(HeaderValue::from_static(LAST_MODIFIED));
-            return outcome;
-        }
-        Verdict::PreconditionFailed => {
-            let mut outcome = Outcome::status(412, ctx.loc_conf());
-            // As for static files: answered from inside the filter, the
-            // connection closes after the page.
-            outcome.close_after = true;
-            return outcome;
-        }
+    let last_modified = Some(HeaderValue::from_static(LAST_MODIFIED));
+    if let Some(answer) = conditional::answer(verdict, ctx.loc_conf(), &last_modified, None) {
+        return answer;
     }
     let mut outcome = Outcome::with_body(
         200,
@@ -77,7 +66,7 @@ pub fn content(ctx: &Ctx<'_>) -> Outcome {
         OutBody::Full(Bytes::from_static(&EMPTY_GIF)),
         Some("image/gif".to_string()),
     );
-    outcome.last_modified = Some(HeaderValue::from_static(LAST_MODIFIED));
+    outcome.last_modified = last_modified;
     outcome
 }
 

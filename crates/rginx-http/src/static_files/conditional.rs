@@ -2,7 +2,9 @@
 //! `If-Modified-Since` and `If-None-Match` (304), with nginx's date parser
 //! (`ngx_parse_http_time`) and its entity-tag list matching.
 
-use http::HeaderMap;
+use crate::http_core::LocConf;
+use crate::http_core::request::Outcome;
+use http::{HeaderMap, HeaderValue};
 
 /// `if_modified_since`: how a date in `If-Modified-Since` is compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +37,35 @@ pub struct Validators<'a> {
 /// A `HeaderName` (the constants) is looked up without parsing a string.
 pub fn first_header<K: http::header::AsHeaderName>(headers: &HeaderMap, name: K) -> Option<&[u8]> {
     headers.get(name).map(|v| v.as_bytes())
+}
+
+/// The not-modified filter's own answer for `verdict`: a 304 carrying the
+/// validators, or a 412, which nginx answers from inside the filter
+/// (`ngx_http_filter_finalize_request`) and so closes the connection after
+/// its page although the header said keep-alive. `None`: send the response.
+pub fn answer(
+    verdict: Verdict,
+    conf: &LocConf,
+    last_modified: &Option<HeaderValue>,
+    etag: Option<&str>,
+) -> Option<Outcome> {
+    match verdict {
+        Verdict::Send => None,
+        Verdict::NotModified => {
+            let mut outcome = Outcome::status(304, conf);
+            outcome.last_modified = last_modified.clone();
+            outcome.headers.extend(
+                etag.and_then(|e| HeaderValue::from_str(e).ok())
+                    .map(|value| (http::header::ETAG, value)),
+            );
+            Some(outcome)
+        }
+        Verdict::PreconditionFailed => {
+            let mut outcome = Outcome::status(412, conf);
+            outcome.close_after = true;
+            Some(outcome)
+        }
+    }
 }
 
 /// The not-modified filter for a 200 response.

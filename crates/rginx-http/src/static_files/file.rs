@@ -5,7 +5,7 @@
 //! `Accept-Ranges`), as nginx's header filters run in that order.
 
 use super::body::{FileBody, READ_AT_ONCE, Segment};
-use super::conditional::{self, ImsMode, Validators, Verdict};
+use super::conditional::{self, ImsMode, Validators};
 use super::escape::{EscapeKind, escape_uri};
 use super::path::{self, Failure};
 use super::range::{self, RangeInput, RangeVerdict};
@@ -228,29 +228,11 @@ fn respond_filtered(
             etag: etag.as_deref(),
         },
     );
-    let mut outcome = Outcome::status(200, conf);
-    match verdict {
-        Verdict::Send => {}
-        Verdict::NotModified => {
-            outcome.status = 304;
-            outcome.last_modified = last_modified;
-            outcome
-                .headers
-                .extend(etag.as_deref().and_then(|e| header("etag", e)));
-            super::header_filters(ctx, &mut outcome);
-            return outcome;
-        }
-        Verdict::PreconditionFailed => {
-            let mut failed = Outcome::status(412, conf);
-            // nginx answers from inside its not-modified filter
-            // (ngx_http_filter_finalize_request), which marks the
-            // connection failed after the page: it closes although the
-            // header said keep-alive.
-            failed.close_after = true;
-            super::header_filters(ctx, &mut failed);
-            return failed;
-        }
+    if let Some(mut answer) = conditional::answer(verdict, conf, &last_modified, etag.as_deref()) {
+        super::header_filters(ctx, &mut answer);
+        return answer;
     }
+    let mut outcome = Outcome::status(200, conf);
     outcome.content_type = Some(content_type.clone());
     outcome.last_modified = last_modified;
     outcome
