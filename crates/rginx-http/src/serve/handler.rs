@@ -447,12 +447,6 @@ impl hyper::body::Body for ZeroBody {
     }
 }
 
-/// `Date:` in RFC 1123 form, as nginx writes it.
-pub fn http_date(time: std::time::SystemTime) -> String {
-    let time: chrono::DateTime<chrono::Utc> = time.into();
-    time.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
-}
-
 /// The `Date:` value for now. nginx formats its time strings once a
 /// second; formatting per response showed in profiles, so each thread
 /// keeps the string of the current second.
@@ -472,7 +466,8 @@ fn date_now() -> Option<HeaderValue> {
         {
             return Some(value.clone());
         }
-        let value = HeaderValue::from_str(&http_date(now)).ok()?;
+        let secs = i64::try_from(second).unwrap_or(i64::MAX);
+        let value = HeaderValue::from_str(&crate::static_files::file::http_time(secs)).ok()?;
         *cache = Some((second, value.clone()));
         Some(value)
     })
