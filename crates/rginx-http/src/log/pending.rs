@@ -11,7 +11,7 @@ use super::format::{Field, Segment};
 use super::{Detached, script, write_late_field};
 use crate::core_main::LogLevel;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Where a waiting line goes.
@@ -80,30 +80,6 @@ impl PendingLog {
     }
 }
 
-/// A pending log shared by the response body (which finishes it when the
-/// body ends or is dropped) and the codec (which finishes it first with
-/// the exact sizes it wrote).
-#[derive(Clone, Default)]
-pub struct LogOnSend(Arc<Mutex<Option<PendingLog>>>);
-
-impl LogOnSend {
-    pub fn new(pending: PendingLog) -> LogOnSend {
-        LogOnSend(Arc::new(Mutex::new(Some(pending))))
-    }
-
-    /// Writes the lines unless they were written already.
-    pub fn finish(&self, sent: Sent) {
-        let pending = self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
-        if let Some(pending) = pending {
-            pending.finish(sent);
-        }
-    }
-}
-
 /// Whether a field can only be known once the response is sent.
 pub(super) fn is_late(field: Field) -> bool {
     matches!(
@@ -123,22 +99,6 @@ impl std::fmt::Debug for PendingLog {
     }
 }
 
-impl LogOnSend {
-    /// Takes the lines for a codec that counts what it writes: the body
-    /// no longer writes them, the returned guard does (at the latest when
-    /// dropped, with the sizes it was told).
-    pub fn claim(&self) -> ClaimedLog {
-        ClaimedLog {
-            pending: self
-                .0
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .take(),
-            sent: Sent::default(),
-        }
-    }
-}
-
 /// A codec's hold on a request's log lines.
 pub struct ClaimedLog {
     pending: Option<PendingLog>,
@@ -147,10 +107,11 @@ pub struct ClaimedLog {
 }
 
 impl ClaimedLog {
-    /// A guard that holds nothing.
-    pub fn none() -> ClaimedLog {
+    /// A codec's guard of the lines (if any): they are written at the
+    /// latest when it drops, with the sizes it was told.
+    pub fn new(pending: Option<PendingLog>) -> ClaimedLog {
         ClaimedLog {
-            pending: None,
+            pending,
             sent: Sent::default(),
         }
     }

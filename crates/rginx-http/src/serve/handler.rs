@@ -7,12 +7,13 @@ use crate::Config;
 use crate::http_core::listen::ListenAddr;
 use crate::http_core::request::{self, OutBody, Outcome, RequestHead};
 use crate::http_core::special_response;
-use crate::log::pending::{LogOnSend, Sent};
+use crate::log::pending::{PendingLog, Sent};
+use crate::serve::answer::{Answer, AnswerBody, AnswerHead};
 use bytes::Bytes;
 use http::header::{self, HeaderName, HeaderValue};
-use http::{Request, Response, StatusCode, Version};
+use http::{Request, Response, Version};
+use http_body_util::BodyExt;
 use http_body_util::combinators::BoxBody;
-use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -146,7 +147,7 @@ impl Drop for ConnInfo {
 }
 
 /// Marks a response in flight until its body is done (dropped).
-struct InFlight(Arc<ConnInfo>);
+pub struct InFlight(Arc<ConnInfo>);
 
 impl InFlight {
     fn new(conn: Arc<ConnInfo>) -> InFlight {
@@ -165,13 +166,19 @@ impl Drop for InFlight {
     }
 }
 
-/// A response body that keeps its connection marked busy until it is sent,
-/// and writes the request's access log when it ends (unless the codec
-/// wrote it first, with the exact sizes it put on the wire).
+impl std::fmt::Debug for InFlight {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "InFlight({})", self.0.number)
+    }
+}
+
+/// A response body for hyper (HTTP/2) that keeps its connection marked
+/// busy until it is sent, and writes the request's access log when it
+/// ends or is dropped.
 struct Tracked {
     inner: Body,
-    log: Option<LogOnSend>,
-    /// Body bytes handed to the codec so far.
+    log: Option<PendingLog>,
+    /// Body bytes handed to hyper so far.
     sent: u64,
     _in_flight: InFlight,
 }
@@ -241,7 +248,25 @@ pub async fn handle(
             })
         });
     let body = body.map_err(std::io::Error::other).boxed();
-    respond(parts, body, upgrade, conn, shared).await
+    let answer = respond(parts, body, upgrade, conn, shared).await?;
+    let (response, log) = answer.answer.into_response();
+    Ok(response.map(|inner| {
+        Tracked {
+            inner,
+            log,
+            sent: 0,
+            _in_flight: answer.in_flight,
+        }
+        .boxed()
+    }))
+}
+
+/// An answer and the mark that keeps its connection busy until the codec
+/// has sent it (dropped).
+#[derive(Debug)]
+pub struct Responding {
+    pub answer: Answer,
+    pub in_flight: InFlight,
 }
 
 /// A request from any codec: its head, its body, the connection's upgrade
@@ -254,7 +279,7 @@ pub async fn respond(
     upgrade: Option<super::Upgrade>,
     conn: Arc<ConnInfo>,
     shared: Arc<Shared>,
-) -> Result<Response<Body>, Abort> {
+) -> Result<Responding, Abort> {
     let underscores = request::default_server(&shared.config, &conn)
         .is_some_and(|server| server.underscores_in_headers());
     if !underscores {
@@ -265,40 +290,25 @@ pub async fn respond(
     let version = parts.version;
     conn.requests.fetch_add(1, Ordering::Relaxed);
     let in_flight = InFlight::new(conn.clone());
-    let mut outcome = request::process(&shared.config, &conn, &parts, &head, body, upgrade).await;
+    let outcome = request::process(&shared.config, &conn, &parts, &head, body, upgrade).await;
     if outcome.abort {
         // `return 444`: the codec closes the connection without writing a
         // response.
         return Err(Abort);
     }
     let keep_alive = keep_alive && !shared.draining.load(Ordering::Acquire);
-    let special = outcome.special_response;
-    let close_after = outcome.close_after;
-    let log = outcome.log.take().map(LogOnSend::new);
-    let mut response = finish(outcome, version, keep_alive);
-    if let Some(log) = &log {
-        response.extensions_mut().insert(log.clone());
-    }
-    if special {
-        response.extensions_mut().insert(super::NoContinue);
-    }
-    if close_after {
-        response.extensions_mut().insert(super::CloseAfter);
-    }
-    Ok(response.map(|inner| {
-        Tracked {
-            inner,
-            log,
-            sent: 0,
-            _in_flight: in_flight,
-        }
-        .boxed()
-    }))
+    Ok(Responding {
+        answer: finish(outcome, version, keep_alive),
+        in_flight,
+    })
 }
 
 /// nginx ignores header lines whose names contain `_` unless
 /// `underscores_in_headers on`.
 fn drop_underscored_headers(headers: &mut http::HeaderMap) {
+    if !headers.keys().any(|name| name.as_str().contains('_')) {
+        return;
+    }
     let names: Vec<HeaderName> = headers
         .keys()
         .filter(|name| name.as_str().contains('_'))
@@ -317,11 +327,11 @@ pub struct Abort;
 /// Turns an outcome into the response on the wire, with nginx's headers in
 /// nginx's order: Server, Date, Content-Type, Content-Length, Last-Modified,
 /// Location, Connection, then the rest (ETag, Accept-Ranges, add_header...).
-fn finish(outcome: Outcome, version: Version, keep_alive: bool) -> Response<Body> {
+fn finish(mut outcome: Outcome, version: Version, keep_alive: bool) -> Answer {
     let tokens = outcome.server_tokens;
     let status = special_response::wire_status(outcome.status);
-    let mut content_type = outcome.content_type;
-    let body = match outcome.body {
+    let mut content_type = outcome.content_type.take();
+    let body = match outcome.body.take() {
         Some(body) => Some(body),
         None => match special_response::error_page(outcome.status, tokens) {
             Some(mut page) => {
@@ -338,112 +348,61 @@ fn finish(outcome: Outcome, version: Version, keep_alive: bool) -> Response<Body
             None => None,
         },
     };
-    let length = body.as_ref().and_then(OutBody::known_len);
-    let wire_body: Body = match body {
-        _ if outcome.head_only => empty(),
-        None => empty(),
-        Some(OutBody::Full(bytes)) if bytes.is_empty() => empty(),
-        Some(OutBody::Full(bytes)) => Full::new(bytes).map_err(|never| match never {}).boxed(),
-        Some(OutBody::Sized(body, _)) | Some(OutBody::Stream(body)) => body,
+    let content_length = body.as_ref().and_then(OutBody::known_len);
+    let wire_body = match body {
+        _ if outcome.head_only => AnswerBody::Empty,
+        None => AnswerBody::Empty,
+        Some(OutBody::Full(bytes)) if bytes.is_empty() => AnswerBody::Empty,
+        Some(OutBody::Full(bytes)) => AnswerBody::Full(bytes),
+        Some(OutBody::Sized(body, _)) | Some(OutBody::Stream(body)) => AnswerBody::Stream(body),
     };
-    let mut response = Response::new(wire_body);
-    // Sized once: growing the map as headers arrive showed in profiles.
-    *response.headers_mut() = http::HeaderMap::with_capacity(outcome.headers.len() + 10);
-    *response.status_mut() =
-        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     // nginx's reason phrases, and none at all ("HTTP/1.1 203 ") where
-    // nginx has none.
-    let reason = special_response::reason_phrase(status).unwrap_or("");
+    // nginx has none; a proxied response keeps the upstream's.
     let reason = outcome
         .reason
-        .and_then(|r| hyper::ext::ReasonPhrase::try_from(r).ok())
-        .unwrap_or_else(|| hyper::ext::ReasonPhrase::from_static(reason.as_bytes()));
-    response.extensions_mut().insert(reason);
-    let headers = response.headers_mut();
-    let server = if tokens {
-        special_response::RGINX_VER
-    } else {
-        "rginx"
-    };
+        .take()
+        .filter(|r| hyper::ext::ReasonPhrase::try_from(r.clone()).is_ok());
     // A proxied response passing the upstream's own Server or Date
     // (`proxy_pass_header`) carries it in its header list instead.
     let passes = |name: &HeaderName| outcome.headers.iter().any(|(n, _)| n == name);
-    if !passes(&header::SERVER) {
-        headers.insert(header::SERVER, HeaderValue::from_static(server));
-    }
-    if !passes(&header::DATE)
-        && let Some(date) = date_now()
-    {
-        headers.insert(header::DATE, date);
-    }
-    if let Some(value) = content_type.and_then(|t| HeaderValue::from_str(&t).ok()) {
-        headers.insert(header::CONTENT_TYPE, value);
-    }
-    if let Some(length) = length {
-        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
-    }
-    if let Some(value) = outcome.last_modified {
-        headers.insert(header::LAST_MODIFIED, value);
-    }
-    if let Some(value) = outcome.location {
-        headers.insert(header::LOCATION, value);
-    }
+    let server = (!passes(&header::SERVER)).then_some(if tokens {
+        special_response::RGINX_VER
+    } else {
+        "rginx"
+    });
+    let date = if passes(&header::DATE) {
+        None
+    } else {
+        date_now()
+    };
     let close = !keep_alive || outcome.close;
-    if version == Version::HTTP_11 || version == Version::HTTP_10 {
-        // nginx's header filter: a protocol switch says so.
-        let connection = if status == 101 {
+    // nginx's header filter: a protocol switch says so.
+    let connection =
+        (version == Version::HTTP_11 || version == Version::HTTP_10).then_some(if status == 101 {
             "upgrade"
         } else if close {
             "close"
         } else {
             "keep-alive"
-        };
-        headers.insert(header::CONNECTION, HeaderValue::from_static(connection));
-    }
-    if let Some(timeout) = outcome.keepalive_header
-        && !close
-        && let Ok(value) = HeaderValue::from_str(&format!("timeout={timeout}"))
-    {
-        headers.insert(HeaderName::from_static("keep-alive"), value);
-    }
-    // A HeaderMap keeps the values of a name together; the wire order of
-    // repeated names (`add_header X-A`, another header, `add_header X-A`)
-    // goes with the response.
-    let mut order: Vec<HeaderName> = headers.keys().cloned().collect();
-    for (name, value) in outcome.headers {
-        order.push(name.clone());
-        headers.append(name, value);
-    }
-    response.extensions_mut().insert(super::HeaderOrder(order));
-    response
-}
-
-fn empty() -> Body {
-    ZeroBody.boxed()
-}
-
-/// An empty body that hyper treats as "known length 0" rather than "no
-/// body", so the Content-Length header rginx set (the real length, for
-/// HEAD) is written where nginx writes it instead of being re-added last.
-struct ZeroBody;
-
-impl hyper::body::Body for ZeroBody {
-    type Data = Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(
-        self: std::pin::Pin<&mut Self>,
-        _: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
-        std::task::Poll::Ready(None)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        false
-    }
-
-    fn size_hint(&self) -> hyper::body::SizeHint {
-        hyper::body::SizeHint::with_exact(0)
+        });
+    Answer {
+        head: AnswerHead {
+            status,
+            reason,
+            server,
+            date,
+            content_type: content_type.and_then(|t| HeaderValue::from_str(&t).ok()),
+            content_length,
+            last_modified: outcome.last_modified.take(),
+            location: outcome.location.take(),
+            connection,
+            keep_alive_timeout: outcome.keepalive_header.filter(|_| !close),
+            headers: std::mem::take(&mut outcome.headers),
+            no_continue: outcome.special_response,
+            close_after: outcome.close_after,
+        },
+        body: wire_body,
+        log: outcome.log.take(),
     }
 }
 

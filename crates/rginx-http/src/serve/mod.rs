@@ -6,6 +6,7 @@
 //! finish what is in flight (bounded by `worker_shutdown_timeout`), TERM/INT =
 //! exit at once, USR1 = reopen log files.
 
+pub mod answer;
 mod connection;
 mod h1;
 pub mod handler;
@@ -70,20 +71,6 @@ pub struct Refused {
 #[derive(Clone, Copy, Debug)]
 pub struct ChunkedBodyPreread;
 
-/// Put in a response's extensions by a handler that answered with nginx's
-/// special response (a built-in page): nginx marks the `Expect:
-/// 100-continue` of such a request as tested, so no interim `100 Continue`
-/// precedes it.
-#[derive(Clone, Copy, Debug)]
-pub struct NoContinue;
-
-/// Put in a response's extensions when the connection must close after
-/// it although its `Connection` header says keep-alive (nginx decides some
-/// closes after writing the header: `keepalive_timeout 0` on a request
-/// answered at server level).
-#[derive(Clone, Copy, Debug)]
-pub struct CloseAfter;
-
 /// Put in a request's extensions by a codec when the client waits for
 /// `100 Continue` (HTTP/1.1 `Expect: 100-continue`): set once the interim
 /// response is on its way, as nginx counts its bytes in `$bytes_sent`.
@@ -100,45 +87,6 @@ impl ExpectContinue {
 
     pub fn mark_sent(&self) {
         self.0.store(true, std::sync::atomic::Ordering::Release);
-    }
-}
-
-/// The order of a response's header lines on the wire, one name per
-/// line, where the HeaderMap cannot tell it (it keeps the values of a name
-/// together). Lines it does not list follow in the map's order.
-#[derive(Clone, Debug, Default)]
-pub struct HeaderOrder(pub Vec<http::HeaderName>);
-
-/// How to spell response header names on the wire where rginx should not
-/// pick the spelling itself: `add_header` names as configured, an
-/// upstream's header names as received. Names not listed get nginx's
-/// spelling of its own headers (`ETag`, `WWW-Authenticate`) or each word
-/// capitalised.
-#[derive(Clone, Debug, Default)]
-pub struct HeaderCase {
-    names: Vec<bytes::Bytes>,
-}
-
-impl HeaderCase {
-    /// Records the spelling of a header name.
-    pub fn insert(&mut self, spelled: &[u8]) {
-        if let Some(known) = self
-            .names
-            .iter_mut()
-            .find(|known| known.eq_ignore_ascii_case(spelled))
-        {
-            *known = bytes::Bytes::copy_from_slice(spelled);
-        } else {
-            self.names.push(bytes::Bytes::copy_from_slice(spelled));
-        }
-    }
-
-    /// The spelling recorded for `name`.
-    pub fn get(&self, name: &http::HeaderName) -> Option<&[u8]> {
-        self.names
-            .iter()
-            .find(|known| known.eq_ignore_ascii_case(name.as_str().as_bytes()))
-            .map(|known| known.as_ref())
     }
 }
 

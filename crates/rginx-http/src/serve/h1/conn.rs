@@ -18,11 +18,12 @@ use super::head::{Framing as BodyFraming, Head, HeadReader, Limits, Refusal, Ste
 use super::io::{BodyState, Continue, RequestBody, Rewind, SharedIo, Stream};
 use super::write::{self, Answering, Framing};
 use crate::http_core::limits::{LingeringClose, Tuning, TuningSlot};
-use crate::log::pending::{ClaimedLog, LogOnSend};
-use crate::serve::handler::{self, Body, ConnInfo, Shared};
-use crate::serve::{DRAIN_GRACE, ExpectContinue, NoContinue, Refused, Upgrade, UpgradedStream};
+use crate::log::pending::ClaimedLog;
+use crate::serve::answer::AnswerBody;
+use crate::serve::handler::{self, Body, ConnInfo, Responding, Shared};
+use crate::serve::{DRAIN_GRACE, ExpectContinue, Refused, Upgrade, UpgradedStream};
 use bytes::{Bytes, BytesMut};
-use http::{Response, StatusCode, Version};
+use http::Version;
 use http_body_util::BodyExt;
 use hyper::body::Body as _;
 use std::future::poll_fn;
@@ -352,7 +353,7 @@ async fn serve_request(
         method: &method,
         version,
     };
-    let switching = response.status() == StatusCode::SWITCHING_PROTOCOLS;
+    let switching = response.answer.head.status == 101;
     let close = match write_response(io, response, answering, &tuning).await {
         Ok(close) => close,
         Err(err) => return failed_write(&err, tuning),
@@ -409,12 +410,16 @@ fn preread_state(io: &SharedIo) -> Preread {
 /// Writes `response`; `Ok(true)` when the connection must close after it.
 async fn write_response(
     io: &SharedIo,
-    response: Response<Body>,
+    response: Responding,
     answering: Answering<'_>,
     tuning: &Tuning,
 ) -> io::Result<bool> {
+    let Responding {
+        answer,
+        in_flight: _in_flight,
+    } = response;
     let mut w = Writer::new(io, tuning);
-    let plan = write::plan(&response, answering);
+    let plan = write::plan(&answer.head, answer.body.exact_len(), answering);
     let mut out = BytesMut::with_capacity(plan.head.len() + 64);
     {
         let mut io = io.lock();
@@ -422,7 +427,7 @@ async fn write_response(
         // the body; a handler that never read it gets it now, unless its
         // answer is a special response.
         match io.continue_ {
-            Continue::Pending if response.extensions().get::<NoContinue>().is_none() => {
+            Continue::Pending if !answer.head.no_continue => {
                 out.extend_from_slice(CONTINUE);
                 if let Some(expect) = &io.expect {
                     expect.mark_sent();
@@ -434,26 +439,26 @@ async fn write_response(
         io.continue_ = Continue::No;
     }
     out.extend_from_slice(&plan.head);
-    let (parts, mut body) = response.into_parts();
-    let mut log = parts
-        .extensions
-        .get::<LogOnSend>()
-        .map_or_else(ClaimedLog::none, LogOnSend::claim);
+    let mut log = ClaimedLog::new(answer.log);
     log.sent.head = Some(plan.head.len() as u64);
-    if plan.framing == Framing::None {
-        drop(body);
+    let mut body = match answer.body {
+        _ if plan.framing == Framing::None => None,
+        AnswerBody::Empty => None,
+        AnswerBody::Full(bytes) => Some(FrameSource::Once(Some(bytes))),
+        AnswerBody::Stream(body) => Some(FrameSource::Body(body)),
+    };
+    let Some(body) = body.as_mut() else {
         log.finish();
         w.send(&out).await?;
         w.flush().await?;
         return Ok(plan.close);
-    }
+    };
     let mut sent: u64 = 0;
     // Chunk framing bytes, which nginx counts as body bytes sent.
     let mut framing: u64 = 0;
     let mut complete = true;
     loop {
-        let polled = poll_fn(|cx| Poll::Ready(std::pin::Pin::new(&mut body).poll_frame(cx))).await;
-        let frame = match polled {
+        let frame = match body.next_now().await {
             Poll::Ready(frame) => frame,
             Poll::Pending => {
                 // Nothing more right now: what is gathered goes out first.
@@ -462,21 +467,18 @@ async fn write_response(
                     out.clear();
                     w.flush().await?;
                 }
-                poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+                body.next().await
             }
         };
         let data = match frame {
             None => break,
-            Some(Err(_)) => {
+            Some(Err(())) => {
                 // The body broke (an upstream went away): what was sent
                 // cannot be completed, the connection closes.
                 complete = false;
                 break;
             }
-            Some(Ok(frame)) => match frame.into_data() {
-                Ok(data) => data,
-                Err(_) => continue,
-            },
+            Some(Ok(data)) => data,
         };
         if data.is_empty() {
             continue;
@@ -524,6 +526,43 @@ async fn write_response(
     w.send(&out).await?;
     w.flush().await?;
     Ok(plan.close || !complete)
+}
+
+/// Where a response's body bytes come from: one piece in hand, or a body
+/// to poll.
+enum FrameSource {
+    Once(Option<Bytes>),
+    Body(Body),
+}
+
+impl FrameSource {
+    /// The next piece: `None` at the end, `Some(Err)` when the body broke.
+    fn poll_next(&mut self, cx: &mut std::task::Context<'_>) -> Poll<Option<Result<Bytes, ()>>> {
+        match self {
+            FrameSource::Once(bytes) => Poll::Ready(bytes.take().map(Ok)),
+            FrameSource::Body(body) => loop {
+                match std::pin::Pin::new(&mut *body).poll_frame(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(None) => return Poll::Ready(None),
+                    Poll::Ready(Some(Err(_))) => return Poll::Ready(Some(Err(()))),
+                    Poll::Ready(Some(Ok(frame))) => {
+                        if let Ok(data) = frame.into_data() {
+                            return Poll::Ready(Some(Ok(data)));
+                        }
+                    }
+                }
+            },
+        }
+    }
+
+    /// The next piece if it is there now.
+    async fn next_now(&mut self) -> Poll<Option<Result<Bytes, ()>>> {
+        poll_fn(|cx| Poll::Ready(self.poll_next(cx))).await
+    }
+
+    async fn next(&mut self) -> Option<Result<Bytes, ()>> {
+        poll_fn(|cx| self.poll_next(cx)).await
+    }
 }
 
 /// The response's writes: `send_timeout` on each, `limit_rate` after

@@ -6,13 +6,10 @@
 //! the close instead, and `Connection: close`), no body at all for HEAD,
 //! 1xx, 204 and 304. HTTP/0.9 gets no head.
 
-use crate::http_core::special_response;
-use crate::serve::{CloseAfter, HeaderCase, HeaderOrder};
+use crate::serve::answer::{AnswerHead, KEEP_ALIVE, Line};
 use bytes::{BufMut, BytesMut};
-use http::header::{self, HeaderName, HeaderValue};
-use http::{HeaderMap, Method, Response, StatusCode, Version};
-
-const KEEP_ALIVE: HeaderName = HeaderName::from_static("keep-alive");
+use http::header::{self, HeaderName};
+use http::{Method, Version};
 
 /// How the response body goes on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,13 +45,9 @@ fn nginx_spelling(name: &HeaderName) -> Option<&'static str> {
     })
 }
 
-/// Writes a header name: as the response's `HeaderCase` spells it, else as
-/// nginx spells it, else with each word capitalised.
-fn put_name(out: &mut BytesMut, name: &HeaderName, case: Option<&HeaderCase>) {
-    if let Some(spelled) = case.and_then(|case| case.get(name)) {
-        out.put_slice(spelled);
-        return;
-    }
+/// Writes a header name as nginx spells it, else with each word
+/// capitalised.
+fn put_name(out: &mut BytesMut, name: &HeaderName) {
     if let Some(spelled) = nginx_spelling(name) {
         out.put_slice(spelled.as_bytes());
         return;
@@ -73,23 +66,19 @@ pub struct Answering<'a> {
     pub version: Version,
 }
 
-/// Lays out the head of `response`.
-pub fn plan<B: hyper::body::Body>(response: &Response<B>, request: Answering<'_>) -> Plan {
-    let status = response.status();
-    let headers = response.headers();
-    let code = status.as_u16();
-    let header_only = *request.method == Method::HEAD
-        || status.is_informational()
-        || status == StatusCode::NO_CONTENT
-        || status == StatusCode::NOT_MODIFIED;
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
+/// Lays out the head of a response; `body_len`: the body's length when it
+/// is known before sending.
+pub fn plan(response: &AnswerHead, body_len: Option<u64>, request: Answering<'_>) -> Plan {
+    let code = response.status;
+    let header_only =
+        *request.method == Method::HEAD || (100..200).contains(&code) || code == 204 || code == 304;
+    let declared = response
+        .first(&header::CONTENT_LENGTH)
+        .and_then(|line| line.number());
     // A body whose size the handler knows but did not declare (an empty
     // one) is sent with its length, as hyper did.
     let implied = match declared {
-        None => response.body().size_hint().exact(),
+        None => body_len,
         Some(_) => None,
     };
     let length = declared.or(implied);
@@ -102,18 +91,17 @@ pub fn plan<B: hyper::body::Body>(response: &Response<B>, request: Answering<'_>
     } else {
         Framing::Close
     };
-    let connection_close = headers
-        .get(header::CONNECTION)
-        .is_none_or(|value| value.as_bytes().eq_ignore_ascii_case(b"close"));
+    let connection_close = response
+        .first(&header::CONNECTION)
+        .is_none_or(|line| line.is("close"));
     let close = request.version == Version::HTTP_09
         || framing == Framing::Close
         || (connection_close && code != 101)
-        || response.extensions().get::<CloseAfter>().is_some();
-    let mut head = BytesMut::with_capacity(512);
+        || response.close_after;
     if request.version == Version::HTTP_09 {
         // nginx's header filter writes nothing for HTTP/0.9.
         return Plan {
-            head,
+            head: BytesMut::new(),
             framing: if header_only {
                 Framing::None
             } else {
@@ -122,32 +110,22 @@ pub fn plan<B: hyper::body::Body>(response: &Response<B>, request: Answering<'_>
             close: true,
         };
     }
-    let reason = match response.extensions().get::<hyper::ext::ReasonPhrase>() {
-        Some(reason) => reason.as_bytes(),
-        None => special_response::reason_phrase(code)
-            .unwrap_or("")
-            .as_bytes(),
-    };
+    let mut head = BytesMut::with_capacity(512);
     head.put_slice(b"HTTP/1.1 ");
-    // A StatusCode is always three digits.
-    head.put_slice(&[
+    let digits = [
         b'0' + (code / 100 % 10) as u8,
         b'0' + (code / 10 % 10) as u8,
         b'0' + (code % 10) as u8,
         b' ',
-    ]);
-    head.put_slice(reason);
+    ];
+    head.put_slice(&digits);
+    head.put_slice(response.reason());
     head.put_slice(b"\r\n");
-    let lines = wire_order(headers, response.extensions().get::<HeaderOrder>());
-    write_headers(
-        &mut head,
-        &lines,
-        response.extensions().get::<HeaderCase>(),
-        framing,
-        close,
-    );
+    write_headers(&mut head, response, framing, close);
     if let (Some(length), Framing::Length(_)) = (implied, framing) {
-        head.put_slice(format!("Content-Length: {length}\r\n").as_bytes());
+        head.put_slice(b"Content-Length: ");
+        Line::Number(length).write_to(&mut head);
+        head.put_slice(b"\r\n");
     }
     head.put_slice(b"\r\n");
     Plan {
@@ -157,56 +135,9 @@ pub fn plan<B: hyper::body::Body>(response: &Response<B>, request: Answering<'_>
     }
 }
 
-/// The header lines in wire order: as `order` lists them, then any the
-/// list misses in the map's order.
-fn wire_order<'h>(
-    headers: &'h HeaderMap,
-    order: Option<&HeaderOrder>,
-) -> Vec<(&'h HeaderName, &'h HeaderValue)> {
-    let order = order.map_or(&[][..], |order| &order.0[..]);
-    // The map keeps a name's values together in the order names first
-    // came; the list differs from it only where a name comes back after
-    // another one (`add_header X-A`, `add_header X-B`, `add_header X-A`).
-    let comes_back = order
-        .iter()
-        .enumerate()
-        .any(|(at, name)| at > 1 && order[at - 1] != *name && order[..at - 1].contains(name));
-    if !comes_back {
-        return headers.iter().collect();
-    }
-    let mut lines = Vec::with_capacity(headers.len());
-    // The n-th mention of a name in `order` takes the n-th value of that
-    // name; a response has a handful of headers, so counting earlier
-    // mentions costs less than building per-name lists.
-    for (at, name) in order.iter().enumerate() {
-        let nth = order[..at]
-            .iter()
-            .filter(|earlier| *earlier == name)
-            .count();
-        if let Some(key) = headers.keys().find(|key| *key == name)
-            && let Some(value) = headers.get_all(key).iter().nth(nth)
-        {
-            lines.push((key, value));
-        }
-    }
-    for key in headers.keys() {
-        let listed = order.iter().filter(|name| *name == key).count();
-        for value in headers.get_all(key).iter().skip(listed) {
-            lines.push((key, value));
-        }
-    }
-    lines
-}
-
-fn write_headers(
-    out: &mut BytesMut,
-    headers: &[(&HeaderName, &HeaderValue)],
-    case: Option<&HeaderCase>,
-    framing: Framing,
-    close: bool,
-) {
+fn write_headers(out: &mut BytesMut, response: &AnswerHead, framing: Framing, close: bool) {
     let mut chunked_written = framing != Framing::Chunked;
-    for &(name, value) in headers {
+    for (name, value) in response.lines() {
         if *name == header::TRANSFER_ENCODING {
             // The codec frames the body itself.
             continue;
@@ -226,9 +157,9 @@ fn write_headers(
         if *name == KEEP_ALIVE && framing == Framing::Close {
             continue;
         }
-        put_name(out, name, case);
+        put_name(out, name);
         out.put_slice(b": ");
-        out.put_slice(value.as_bytes());
+        value.write_to(out);
         out.put_slice(b"\r\n");
     }
     if !chunked_written {
@@ -239,39 +170,24 @@ fn write_headers(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bytes::Bytes;
-    use http_body_util::{BodyExt, Empty, Full};
-    use std::convert::Infallible;
-    use std::pin::Pin;
-    use std::task::{Context, Poll};
+    use http::HeaderValue;
 
-    type Body = http_body_util::combinators::BoxBody<Bytes, Infallible>;
-
-    /// A body of unknown length.
-    struct Unsized(Option<Bytes>);
-
-    impl hyper::body::Body for Unsized {
-        type Data = Bytes;
-        type Error = Infallible;
-
-        fn poll_frame(
-            mut self: Pin<&mut Self>,
-            _: &mut Context<'_>,
-        ) -> Poll<Option<Result<hyper::body::Frame<Bytes>, Infallible>>> {
-            Poll::Ready(self.0.take().map(|data| Ok(hyper::body::Frame::data(data))))
+    /// A head with these header lines (nginx's own fields left empty, so
+    /// the list alone gives the order).
+    fn response(status: u16, headers: &[(&str, &str)]) -> AnswerHead {
+        AnswerHead {
+            status,
+            headers: headers
+                .iter()
+                .map(|(name, value)| {
+                    (
+                        HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                        HeaderValue::from_str(value).unwrap(),
+                    )
+                })
+                .collect(),
+            ..AnswerHead::default()
         }
-    }
-
-    fn response(status: u16, headers: &[(&str, &str)], body: Body) -> Response<Body> {
-        let mut response = Response::new(body);
-        *response.status_mut() = StatusCode::from_u16(status).unwrap();
-        for (name, value) in headers {
-            response.headers_mut().append(
-                HeaderName::from_bytes(name.as_bytes()).unwrap(),
-                value.parse().unwrap(),
-            );
-        }
-        response
     }
 
     fn head(plan: &Plan) -> String {
@@ -282,27 +198,22 @@ mod tests {
         Answering { method, version }
     }
 
-    fn plan_of(r: &Response<Body>) -> Plan {
-        plan(r, answering(&Method::GET, Version::HTTP_11))
+    fn plan_of(r: &AnswerHead, body_len: Option<u64>) -> Plan {
+        plan(r, body_len, answering(&Method::GET, Version::HTTP_11))
     }
 
     #[test]
     fn status_lines_are_always_http_1_1() {
-        let r = response(
-            200,
-            &[("content-length", "2")],
-            Full::new(Bytes::from("ok")).boxed(),
-        );
-        let p = plan(&r, answering(&Method::GET, Version::HTTP_10));
+        let r = response(200, &[("content-length", "2")]);
+        let p = plan(&r, Some(2), answering(&Method::GET, Version::HTTP_10));
         assert!(head(&p).starts_with("HTTP/1.1 200 OK\r\n"));
-        let r = response(203, &[("content-length", "0")], Empty::new().boxed());
-        assert!(head(&plan_of(&r)).starts_with("HTTP/1.1 203 \r\n"));
-        let r = response(599, &[("content-length", "0")], Empty::new().boxed());
-        assert!(head(&plan_of(&r)).starts_with("HTTP/1.1 599 \r\n"));
-        let mut r = response(200, &[("content-length", "0")], Empty::new().boxed());
-        r.extensions_mut()
-            .insert(hyper::ext::ReasonPhrase::from_static(b"Fine"));
-        assert!(head(&plan_of(&r)).starts_with("HTTP/1.1 200 Fine\r\n"));
+        let r = response(203, &[("content-length", "0")]);
+        assert!(head(&plan_of(&r, Some(0))).starts_with("HTTP/1.1 203 \r\n"));
+        let r = response(599, &[("content-length", "0")]);
+        assert!(head(&plan_of(&r, Some(0))).starts_with("HTTP/1.1 599 \r\n"));
+        let mut r = response(200, &[("content-length", "0")]);
+        r.reason = Some(bytes::Bytes::from_static(b"Fine"));
+        assert!(head(&plan_of(&r, Some(0))).starts_with("HTTP/1.1 200 Fine\r\n"));
     }
 
     #[test]
@@ -316,9 +227,8 @@ mod tests {
                 ("x-custom-header", "v"),
                 ("content-length", "0"),
             ],
-            Empty::new().boxed(),
         );
-        let text = head(&plan_of(&r));
+        let text = head(&plan_of(&r, Some(0)));
         assert!(
             text.ends_with(
                 "\r\nServer: rginx\r\nETag: \"1\"\r\nWWW-Authenticate: Basic\r\n\
@@ -326,11 +236,26 @@ mod tests {
             ),
             "{text}"
         );
-        let mut r = r;
-        let mut case = HeaderCase::default();
-        case.insert(b"x-CUSTOM-header");
-        r.extensions_mut().insert(case);
-        assert!(head(&plan_of(&r)).contains("\r\nx-CUSTOM-header: v\r\n"));
+    }
+
+    #[test]
+    fn nginx_fields_come_first_in_nginx_order() {
+        let mut r = response(200, &[("etag", "\"e\""), ("accept-ranges", "bytes")]);
+        r.server = Some("rginx");
+        r.date = Some(HeaderValue::from_static("D"));
+        r.content_type = Some(HeaderValue::from_static("text/plain"));
+        r.content_length = Some(12345);
+        r.last_modified = Some(HeaderValue::from_static("L"));
+        r.connection = Some("keep-alive");
+        r.keep_alive_timeout = Some(5);
+        let p = plan_of(&r, Some(12345));
+        assert_eq!(p.framing, Framing::Length(12345));
+        assert_eq!(
+            head(&p),
+            "HTTP/1.1 200 OK\r\nServer: rginx\r\nDate: D\r\nContent-Type: text/plain\r\n\
+             Content-Length: 12345\r\nLast-Modified: L\r\nConnection: keep-alive\r\n\
+             Keep-Alive: timeout=5\r\nETag: \"e\"\r\nAccept-Ranges: bytes\r\n\r\n"
+        );
     }
 
     #[test]
@@ -341,8 +266,8 @@ mod tests {
             ("keep-alive", "timeout=5"),
             ("x-a", "1"),
         ];
-        let r = response(200, &headers, Unsized(Some(Bytes::from("x"))).boxed());
-        let p = plan_of(&r);
+        let r = response(200, &headers);
+        let p = plan_of(&r, None);
         assert_eq!(p.framing, Framing::Chunked);
         assert!(!p.close);
         assert!(head(&p).ends_with(
@@ -350,21 +275,19 @@ mod tests {
              Keep-Alive: timeout=5\r\nX-A: 1\r\n\r\n"
         ));
         // HTTP/1.0: the close ends the body.
-        let r = response(200, &headers, Unsized(Some(Bytes::from("x"))).boxed());
-        let p = plan(&r, answering(&Method::GET, Version::HTTP_10));
+        let p = plan(&r, None, answering(&Method::GET, Version::HTTP_10));
         assert_eq!(p.framing, Framing::Close);
         assert!(p.close);
         assert!(head(&p).ends_with("Server: s\r\nConnection: close\r\nX-A: 1\r\n\r\n"));
         // HEAD: no body, no framing.
-        let r = response(200, &headers, Unsized(None).boxed());
-        let p = plan(&r, answering(&Method::HEAD, Version::HTTP_11));
+        let p = plan(&r, None, answering(&Method::HEAD, Version::HTTP_11));
         assert_eq!(p.framing, Framing::None);
         assert!(!head(&p).contains("Transfer-Encoding"));
     }
 
     #[test]
     fn repeated_names_keep_their_places() {
-        let mut r = response(
+        let r = response(
             200,
             &[
                 ("x-a", "1"),
@@ -372,26 +295,17 @@ mod tests {
                 ("x-a", "2"),
                 ("content-length", "0"),
             ],
-            Empty::new().boxed(),
         );
-        // Without an order the map groups the values of a name.
-        assert!(head(&plan_of(&r)).contains("X-A: 1\r\nX-A: 2\r\nContent-Range: r\r\n"));
-        let order = ["x-a", "content-range", "x-a"]
-            .iter()
-            .map(|name| HeaderName::from_static(name))
-            .collect();
-        r.extensions_mut().insert(HeaderOrder(order));
-        // Lines the order misses come last.
         assert!(
-            head(&plan_of(&r))
+            head(&plan_of(&r, Some(0)))
                 .ends_with("X-A: 1\r\nContent-Range: r\r\nX-A: 2\r\nContent-Length: 0\r\n\r\n")
         );
     }
 
     #[test]
     fn an_undeclared_known_length_is_declared() {
-        let r = response(200, &[("connection", "keep-alive")], Empty::new().boxed());
-        let p = plan_of(&r);
+        let r = response(200, &[("connection", "keep-alive")]);
+        let p = plan_of(&r, Some(0));
         assert_eq!(p.framing, Framing::Length(0));
         assert!(head(&p).ends_with("Connection: keep-alive\r\nContent-Length: 0\r\n\r\n"));
     }
@@ -402,35 +316,32 @@ mod tests {
             let r = response(
                 status,
                 &[("content-length", "5"), ("connection", "keep-alive")],
-                Empty::new().boxed(),
             );
-            plan(&r, answering(method, Version::HTTP_11))
+            plan(&r, Some(0), answering(method, Version::HTTP_11))
         };
         assert_eq!(sized(200, &Method::GET).framing, Framing::Length(5));
         assert_eq!(sized(200, &Method::HEAD).framing, Framing::None);
         assert_eq!(sized(204, &Method::GET).framing, Framing::None);
         assert_eq!(sized(304, &Method::GET).framing, Framing::None);
         assert!(!sized(200, &Method::GET).close);
-        let r = response(
+        let r = response(200, &[("connection", "close"), ("content-length", "0")]);
+        assert!(plan_of(&r, Some(0)).close);
+        let mut r = response(
             200,
-            &[("connection", "close"), ("content-length", "0")],
-            Empty::new().boxed(),
+            &[("connection", "keep-alive"), ("content-length", "0")],
         );
-        assert!(plan_of(&r).close);
-        let r = response(101, &[("connection", "upgrade")], Empty::new().boxed());
-        let p = plan_of(&r);
+        r.close_after = true;
+        assert!(plan_of(&r, Some(0)).close);
+        let r = response(101, &[("connection", "upgrade")]);
+        let p = plan_of(&r, Some(0));
         assert_eq!(p.framing, Framing::None);
         assert!(!p.close);
     }
 
     #[test]
     fn http_09_has_no_head() {
-        let r = response(
-            200,
-            &[("content-length", "2")],
-            Full::new(Bytes::from("ok")).boxed(),
-        );
-        let p = plan(&r, answering(&Method::GET, Version::HTTP_09));
+        let r = response(200, &[("content-length", "2")]);
+        let p = plan(&r, Some(2), answering(&Method::GET, Version::HTTP_09));
         assert!(p.head.is_empty());
         assert_eq!(p.framing, Framing::Close);
         assert!(p.close);
