@@ -8,7 +8,7 @@
 //! uses (`resolver`, `resolver_timeout`).
 //!
 //! The HTTP/1 codec learns the settings of the location a request ended in
-//! through a [`TuningSlot`] it puts in the request's extensions.
+//! from the outcome the handler returns (`Outcome::tuning`).
 
 use super::LocConf;
 use crate::compile::{Compiler, Target};
@@ -17,7 +17,7 @@ use crate::values;
 use rginx_conf::{ConfError, Directive};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Debian's compiled-in `client_body_temp_path`.
@@ -198,26 +198,6 @@ impl Default for Tuning {
             limit_rate_after: 0,
             postpone_output: 1460,
         }
-    }
-}
-
-/// Put in a request's extensions by the codec, filled in with the
-/// settings of the location the request ended in.
-#[derive(Clone, Debug, Default)]
-pub struct TuningSlot(Arc<Mutex<Option<Tuning>>>);
-
-impl TuningSlot {
-    pub fn set(&self, tuning: Tuning) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(tuning);
-    }
-
-    /// The request's settings, or `fallback` when it never reached a
-    /// server (nothing was recorded).
-    pub fn get_or(&self, fallback: Tuning) -> Tuning {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .unwrap_or(fallback)
     }
 }
 

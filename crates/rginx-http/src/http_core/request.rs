@@ -23,27 +23,33 @@ pub struct RequestHead {
     pub method: Method,
     pub version: Version,
     /// The request target from its path on, as sent (`$request_uri`).
-    pub target: Vec<u8>,
+    pub target: Bytes,
     /// The whole request target as sent (in `$request`).
-    pub raw_target: Vec<u8>,
+    pub raw_target: Bytes,
     /// From the absolute-form target, if any (it overrides Host).
     pub target_host: Option<Vec<u8>>,
-    pub host_header: Option<Vec<u8>>,
+    pub host_header: Option<HeaderValue>,
     pub host_header_count: usize,
     pub keep_alive: bool,
 }
 
 impl RequestHead {
     pub fn from_parts(parts: &Parts) -> RequestHead {
-        let raw_target = match parts.extensions.get::<crate::serve::RawTarget>() {
-            Some(raw) => raw.0.clone(),
+        let raw_target = match parts
+            .extensions
+            .get::<crate::serve::RawRequest>()
+            .and_then(crate::serve::RawRequest::target)
+        {
+            Some(raw) => raw,
             // HTTP/2 has no request line: nginx's `$request` shows the
             // :path (the :scheme and :authority are not part of it).
             None if parts.version == Version::HTTP_2 => parts
                 .uri
                 .path_and_query()
-                .map_or(b"/".to_vec(), |pq| pq.as_str().as_bytes().to_vec()),
-            None => parts.uri.to_string().into_bytes(),
+                .map_or(Bytes::from_static(b"/"), |pq| {
+                    Bytes::copy_from_slice(pq.as_str().as_bytes())
+                }),
+            None => Bytes::from(parts.uri.to_string()),
         };
         // nginx's unparsed URI starts at the path, also in an absolute-form
         // target (`GET http://host/path`).
@@ -55,11 +61,13 @@ impl RequestHead {
                 .position(|w| w == b"://")
                 .map_or(0, |at| at + 3);
             match raw_target[after_scheme..].iter().position(|&b| b == b'/') {
-                Some(at) => raw_target[after_scheme + at..].to_vec(),
-                None => b"/".to_vec(),
+                Some(at) => raw_target.slice(after_scheme + at..),
+                None => Bytes::from_static(b"/"),
             }
         };
-        let hosts: Vec<&HeaderValue> = parts.headers.get_all(http::header::HOST).iter().collect();
+        let mut hosts = parts.headers.get_all(http::header::HOST).iter();
+        let host_header = hosts.next().cloned();
+        let host_header_count = usize::from(host_header.is_some()) + hosts.count();
         let connection_has = |token: &str| {
             parts
                 .headers
@@ -80,8 +88,8 @@ impl RequestHead {
             version: parts.version,
             target,
             target_host: parts.uri.host().map(|h| h.as_bytes().to_vec()),
-            host_header: hosts.first().map(|v| v.as_bytes().to_vec()),
-            host_header_count: hosts.len(),
+            host_header,
+            host_header_count,
             keep_alive,
         }
     }
@@ -159,6 +167,9 @@ pub struct Outcome {
     pub close_after: bool,
     /// The access-log lines, waiting for the response to be sent.
     pub log: Option<crate::log::pending::PendingLog>,
+    /// The lingering, send and rate settings of the location the request
+    /// ended in, for the codec (`None`: it never reached a server).
+    pub tuning: Option<super::limits::Tuning>,
 }
 
 impl Outcome {
@@ -436,7 +447,7 @@ pub async fn process(
     let refused = uri.is_none();
     let (path, args) = match uri {
         Some(uri) => (uri.path, uri.args),
-        None => (head.target.clone(), None),
+        None => (head.target.to_vec(), None),
     };
     let mut ctx = Ctx {
         config,
@@ -528,9 +539,7 @@ pub async fn process(
     ctx.response = Some(header_filter::response_info(&outcome));
     // The codec writes the response and closes the connection with the
     // settings of the location the request ended in.
-    if let Some(slot) = parts.extensions.get::<super::limits::TuningSlot>() {
-        slot.set(ctx.loc_conf().limits.tuning());
-    }
+    outcome.tuning = Some(ctx.loc_conf().limits.tuning());
     // nginx counts an interim `100 Continue` in the bytes it sent.
     let mut extra = 0;
     if let (Some(expect), Some(info)) = (
@@ -601,7 +610,7 @@ fn host_of(head: &RequestHead) -> Result<Option<Vec<u8>>, ()> {
         return uri::validate_host(host).map(Some).ok_or(());
     }
     match &head.host_header {
-        Some(host) => uri::validate_host(host).map(Some).ok_or(()),
+        Some(host) => uri::validate_host(host.as_bytes()).map(Some).ok_or(()),
         None if head.version == Version::HTTP_11 => Err(()),
         None => Ok(None),
     }

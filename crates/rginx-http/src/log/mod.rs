@@ -765,7 +765,7 @@ fn error_context(ctx: &Ctx<'_>, line: &mut Vec<u8>) {
     }
     if let Some(host) = &ctx.head.host_header {
         line.extend_from_slice(b", host: \"");
-        line.extend_from_slice(host);
+        line.extend_from_slice(host.as_bytes());
         line.push(b'"');
     }
     if let Some(referer) = ctx.parts.headers.get(http::header::REFERER) {

@@ -84,7 +84,7 @@ pub fn uri(ctx: &Ctx<'_>, pass: &ProxyPass, vars: &Vars) -> Option<Vec<u8>> {
     }
     let state = uri_state(ctx);
     if vars.uri.is_empty() && state.unparsed_valid {
-        return Some(ctx.head.target.clone());
+        return Some(ctx.head.target.to_vec());
     }
     let location_len = if state.location_valid && !vars.uri.is_empty() {
         pass.location.len()
@@ -155,14 +155,14 @@ pub fn head(
         out.extend_from_slice(&value);
         out.extend_from_slice(b"\r\n");
     }
-    let raw = ctx.parts.extensions.get::<crate::serve::RawHeaderLines>();
+    let raw = ctx.parts.extensions.get::<crate::serve::RawRequest>();
     if conf.pass_request_headers.unwrap_or(true)
         && let Some(raw) = raw
     {
         // As received: nginx passes its list of header lines, names as the
         // client spelled them, in the client's order. Lines the request
         // dropped (underscores, invalid names) are not in the map.
-        for (name, value) in raw.iter() {
+        for (name, value) in raw.header_lines() {
             let lower = name.to_ascii_lowercase();
             let kept = std::str::from_utf8(&lower).is_ok_and(|n| ctx.parts.headers.contains_key(n));
             if plan.covers(&lower) || !kept {

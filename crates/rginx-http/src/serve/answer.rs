@@ -187,6 +187,9 @@ pub struct Answer {
     pub body: AnswerBody,
     /// The access-log lines, written once the response is sent.
     pub log: Option<PendingLog>,
+    /// How to send it and close after it (the settings of the location
+    /// the request ended in; `None`: the connection's own).
+    pub tuning: Option<crate::http_core::limits::Tuning>,
 }
 
 impl Answer {

@@ -294,7 +294,9 @@ pub async fn respond(
     if outcome.abort {
         // `return 444`: the codec closes the connection without writing a
         // response.
-        return Err(Abort);
+        return Err(Abort {
+            tuning: outcome.tuning,
+        });
     }
     let keep_alive = keep_alive && !shared.draining.load(Ordering::Acquire);
     Ok(Responding {
@@ -322,7 +324,11 @@ fn drop_underscored_headers(headers: &mut http::HeaderMap) {
 /// The service's error: close the connection without a response.
 #[derive(Debug, thiserror::Error)]
 #[error("connection closed without a response (444)")]
-pub struct Abort;
+pub struct Abort {
+    /// The settings of the location the request ended in (whether a
+    /// timed-out close resets), `None`: the connection's own.
+    pub tuning: Option<crate::http_core::limits::Tuning>,
+}
 
 /// Turns an outcome into the response on the wire, with nginx's headers in
 /// nginx's order: Server, Date, Content-Type, Content-Length, Last-Modified,
@@ -403,6 +409,7 @@ fn finish(mut outcome: Outcome, version: Version, keep_alive: bool) -> Answer {
         },
         body: wire_body,
         log: outcome.log.take(),
+        tuning: outcome.tuning,
     }
 }
 

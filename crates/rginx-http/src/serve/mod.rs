@@ -17,36 +17,41 @@ use std::future::Future;
 use std::pin::Pin;
 use tokio::io::{AsyncRead, AsyncWrite};
 
-/// The request target exactly as the client sent it (fragment and all),
-/// put in the request's extensions by a codec that has it; `$request_uri`
-/// and `$request` use it.
-#[derive(Clone, Debug)]
-pub struct RawTarget(pub Vec<u8>);
-
-/// The request line exactly as received (`$request`), and its protocol
-/// part as sent (`HTTP/1.10`; empty for HTTP/0.9), put in the request's
-/// extensions by a codec that has them.
-#[derive(Clone, Debug)]
-pub struct RawRequestLine {
-    pub line: Vec<u8>,
-    pub protocol: Vec<u8>,
-}
-
-/// The request's header lines exactly as received (name spelling and
-/// order kept), put in the request's extensions by the HTTP/1 codec: the
-/// proxy passes them on as nginx does, which a HeaderMap (lowercase names,
-/// values grouped by name) cannot reproduce.
-#[derive(Clone, Debug)]
-pub struct RawHeaderLines {
-    /// The request head as received.
+/// The request head exactly as the HTTP/1 codec received it, put in the
+/// request's extensions: the request line as sent (`$request`), its
+/// protocol part (`HTTP/1.10`; empty for HTTP/0.9), the target (fragment
+/// and all; `$request_uri`), and the header lines with their names'
+/// spelling and order, which the proxy passes on as nginx does (a
+/// HeaderMap has lowercase names and groups values by name).
+#[derive(Clone, Debug, Default)]
+pub struct RawRequest {
+    /// The bytes the offsets below index.
     pub head: Bytes,
-    /// Name and value of each kept header line, as offsets into `head`.
+    pub line: std::ops::Range<usize>,
+    pub protocol: std::ops::Range<usize>,
+    /// `None`: the request line never came whole.
+    pub target: Option<std::ops::Range<usize>>,
+    /// Name and value of each kept header line, in the order received.
     pub lines: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
 }
 
-impl RawHeaderLines {
-    /// Each line's name and value, in the order received.
-    pub fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+impl RawRequest {
+    pub fn line(&self) -> &[u8] {
+        self.head.get(self.line.clone()).unwrap_or_default()
+    }
+
+    pub fn protocol(&self) -> &[u8] {
+        self.head.get(self.protocol.clone()).unwrap_or_default()
+    }
+
+    /// The target as its own bytes (sharing the head's memory).
+    pub fn target(&self) -> Option<Bytes> {
+        let range = self.target.clone()?;
+        (range.end <= self.head.len()).then(|| self.head.slice(range))
+    }
+
+    /// Each header line's name and value, in the order received.
+    pub fn header_lines(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
         self.lines.iter().filter_map(|(name, value)| {
             Some((self.head.get(name.clone())?, self.head.get(value.clone())?))
         })

@@ -213,10 +213,10 @@ fn builtin_value<'c>(ctx: &'c Ctx<'_>, builtin: Builtin) -> Option<Cow<'c, [u8]>
                 .map_or(String::new(), |l| l.port().to_string()),
         ),
         B::ServerName => Some(ctx.server.primary_name()),
-        B::ServerProtocol => match ctx.parts.extensions.get::<crate::serve::RawRequestLine>() {
+        B::ServerProtocol => match ctx.parts.extensions.get::<crate::serve::RawRequest>() {
             // nginx's is the protocol as sent (`HTTP/1.10`); HTTP/0.9 has none.
-            Some(raw) if raw.protocol.is_empty() => None,
-            Some(raw) => Some(Cow::Borrowed(&raw.protocol)),
+            Some(raw) if raw.protocol().is_empty() => None,
+            Some(raw) => Some(Cow::Borrowed(raw.protocol())),
             None => Some(Cow::Borrowed(protocol(ctx.head.version))),
         },
         B::Scheme => Some(Cow::Borrowed(if ctx.conn.tls.is_some() {
@@ -262,8 +262,8 @@ fn builtin_value<'c>(ctx: &'c Ctx<'_>, builtin: Builtin) -> Option<Cow<'c, [u8]>
         B::Http2 => Some(Cow::Borrowed(ctx.conn.http2.unwrap_or("").as_bytes())),
         B::Request => {
             // The line as received, when the codec kept it.
-            if let Some(raw) = ctx.parts.extensions.get::<crate::serve::RawRequestLine>() {
-                return Some(Cow::Borrowed(&raw.line));
+            if let Some(raw) = ctx.parts.extensions.get::<crate::serve::RawRequest>() {
+                return Some(Cow::Borrowed(raw.line()));
             }
             let mut line = ctx.head.method.as_str().as_bytes().to_vec();
             line.push(b' ');
@@ -272,7 +272,7 @@ fn builtin_value<'c>(ctx: &'c Ctx<'_>, builtin: Builtin) -> Option<Cow<'c, [u8]>
             line.extend_from_slice(protocol(ctx.head.version));
             Some(Cow::Owned(line))
         }
-        B::RequestUri => Some(Cow::Borrowed(&ctx.head.target)),
+        B::RequestUri => Some(Cow::Borrowed(&ctx.head.target[..])),
         B::Uri | B::DocumentUri => Some(Cow::Borrowed(&ctx.uri)),
         B::RequestMethod => Some(Cow::Borrowed(ctx.method.as_str().as_bytes())),
         B::Args | B::QueryString => ctx.args.as_deref().map(Cow::Borrowed),

@@ -17,7 +17,7 @@ use super::chunked::Decoder;
 use super::head::{Framing as BodyFraming, Head, HeadReader, Limits, Refusal, Step};
 use super::io::{BodyState, Continue, RequestBody, Rewind, SharedIo, Stream};
 use super::write::{self, Answering, Framing};
-use crate::http_core::limits::{LingeringClose, Tuning, TuningSlot};
+use crate::http_core::limits::{LingeringClose, Tuning};
 use crate::log::pending::ClaimedLog;
 use crate::serve::answer::AnswerBody;
 use crate::serve::handler::{self, Body, ConnInfo, Responding, Shared};
@@ -187,8 +187,8 @@ async fn read_head(io: &SharedIo, limits: Limits, deadline: Instant) -> HeadRead
     let mut reader = HeadReader::new(limits);
     loop {
         let step = {
-            let io = io.lock();
-            reader.advance(&io.buf)
+            let mut io = io.lock();
+            reader.advance(&mut io.buf)
         };
         match step {
             Step::More => {}
@@ -231,17 +231,20 @@ async fn answer_refusal(
         message,
         respond,
     });
-    let slot = TuningSlot::default();
-    parts.extensions.insert(slot.clone());
     let method = parts.method.clone();
     let version = parts.version;
     let result = handler::respond(parts, empty_body(), None, conn.clone(), shared.clone()).await;
-    let tuning = slot.get_or(settings.tuning);
-    let Ok(response) = result else {
-        // Not answered: the client timed out (or left) before its head
-        // was whole.
-        return Next::Abort { tuning };
+    let response = match result {
+        Ok(response) => response,
+        Err(abort) => {
+            // Not answered: the client timed out (or left) before its
+            // head was whole.
+            return Next::Abort {
+                tuning: abort.tuning.unwrap_or(settings.tuning),
+            };
+        }
     };
+    let tuning = response.answer.tuning.unwrap_or(settings.tuning);
     let answering = Answering {
         method: &method,
         version,
@@ -290,11 +293,6 @@ async fn serve_request(
 ) -> Next {
     {
         let mut io = io.lock();
-        let raw = io.buf.split_to(head.len).freeze();
-        head.parts.extensions.insert(crate::serve::RawHeaderLines {
-            head: raw,
-            lines: std::mem::take(&mut head.header_lines),
-        });
         io.body = match head.framing {
             BodyFraming::None => BodyState::Done,
             BodyFraming::Length(length) => BodyState::Length(length),
@@ -340,15 +338,18 @@ async fn serve_request(
     } else {
         (None, None)
     };
-    let slot = TuningSlot::default();
-    head.parts.extensions.insert(slot.clone());
     let body = RequestBody::new(io.clone()).boxed();
     let result = handler::respond(head.parts, body, upgrade, conn.clone(), shared.clone()).await;
-    let tuning = slot.get_or(settings.tuning);
-    let Ok(response) = result else {
-        // `return 444`: close at once, without a response.
-        return Next::Abort { tuning };
+    let response = match result {
+        Ok(response) => response,
+        Err(abort) => {
+            // `return 444`: close at once, without a response.
+            return Next::Abort {
+                tuning: abort.tuning.unwrap_or(settings.tuning),
+            };
+        }
     };
+    let tuning = response.answer.tuning.unwrap_or(settings.tuning);
     let answering = Answering {
         method: &method,
         version,

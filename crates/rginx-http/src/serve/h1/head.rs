@@ -9,7 +9,8 @@
 
 use super::parse::{HeaderEvent, HeaderLine, LineError, RequestLine};
 use crate::http_core::uri;
-use crate::serve::{RawRequestLine, RawTarget};
+use crate::serve::RawRequest;
+use bytes::{Bytes, BytesMut};
 use http::header::{HeaderName, HeaderValue};
 use http::request::Parts;
 use http::{Method, Request, Uri, Version};
@@ -57,15 +58,10 @@ pub enum Framing {
 pub struct Head {
     pub parts: Parts,
     pub framing: Framing,
-    /// Bytes of the buffer the head took (the body, or the next request,
-    /// follows).
-    pub len: usize,
     /// `Expect: 100-continue` on HTTP/1.1 or later.
     pub expect_continue: bool,
     /// The request asks for a protocol switch (`Upgrade:`).
     pub wants_upgrade: bool,
-    /// Name and value offsets of the header lines kept, in order.
-    pub header_lines: Vec<(Range<usize>, Range<usize>)>,
 }
 
 /// A request nginx refuses before any phase runs.
@@ -151,15 +147,18 @@ impl HeadReader {
         }
     }
 
-    /// Scans what `buf` holds beyond the last call.
-    pub fn advance(&mut self, buf: &[u8]) -> Step {
+    /// Scans what `buf` holds beyond the last call. A whole head is
+    /// taken out of `buf` (what follows it stays: a body or the next
+    /// request).
+    pub fn advance(&mut self, buf: &mut BytesMut) -> Step {
         loop {
-            let end = buf.len().min(self.buf_end);
+            let scanned = &buf[..];
+            let end = scanned.len().min(self.buf_end);
             if !self.line_done {
-                match self.line.parse(buf, &mut self.pos, end) {
+                match self.line.parse(scanned, &mut self.pos, end) {
                     Ok(true) => {
                         self.line_done = true;
-                        if let Some(refusal) = self.check_line(buf) {
+                        if let Some(refusal) = self.check_line(scanned) {
                             return Step::Refused(refusal);
                         }
                         if self.line.version() < 1000 {
@@ -171,7 +170,7 @@ impl HeadReader {
                     Ok(false) => {}
                     Err(err) => {
                         return Step::Refused(self.refuse(
-                            buf,
+                            scanned,
                             err.status(),
                             err.message().to_string(),
                             err == LineError::Invalid09Method,
@@ -179,12 +178,14 @@ impl HeadReader {
                     }
                 }
             } else {
-                match self
-                    .header
-                    .parse(buf, &mut self.pos, end, self.limits.underscores_in_headers)
-                {
+                match self.header.parse(
+                    scanned,
+                    &mut self.pos,
+                    end,
+                    self.limits.underscores_in_headers,
+                ) {
                     Ok(Some(HeaderEvent::Line)) => {
-                        if let Some(refusal) = self.take_header(buf) {
+                        if let Some(refusal) = self.take_header(scanned) {
                             return Step::Refused(refusal);
                         }
                         continue;
@@ -194,13 +195,13 @@ impl HeadReader {
                     Err(err) => {
                         let start = self.header.name_start.unwrap_or(err.at).min(err.at);
                         let mut message = b"client sent invalid header line: \"".to_vec();
-                        message.extend_from_slice(&buf[start..err.at]);
+                        message.extend_from_slice(&scanned[start..err.at]);
                         message.extend_from_slice(
-                            format!("\\x{:02x}...\"", buf.get(err.at).copied().unwrap_or(0))
+                            format!("\\x{:02x}...\"", scanned.get(err.at).copied().unwrap_or(0))
                                 .as_bytes(),
                         );
                         let message = String::from_utf8_lossy(&message).into_owned();
-                        return Step::Refused(self.refuse(buf, 400, message, false));
+                        return Step::Refused(self.refuse(scanned, 400, message, false));
                     }
                 }
             }
@@ -208,7 +209,7 @@ impl HeadReader {
             if end < self.buf_end {
                 return Step::More;
             }
-            if let Some(refusal) = self.grow(buf) {
+            if let Some(refusal) = self.grow(scanned) {
                 return Step::Refused(refusal);
             }
         }
@@ -254,9 +255,12 @@ impl HeadReader {
     fn too_large(&mut self, buf: &[u8], in_line: bool) -> Box<Refusal> {
         if in_line {
             // nginx logs (and `$request` shows) the whole buffer.
-            let line = buf[self.line.start..self.buf_end.min(buf.len())].to_vec();
+            let line = self.line.start..self.buf_end.min(buf.len()).max(self.line.start);
             let mut refusal = self.refuse(buf, 414, "client sent too long URI".into(), false);
-            set_line(&mut refusal.parts, line, Vec::new());
+            if let Some(raw) = refusal.parts.extensions.get_mut::<RawRequest>() {
+                raw.line = line;
+                raw.protocol = 0..0;
+            }
             return refusal;
         }
         let message = match self.header.name_start {
@@ -300,10 +304,10 @@ impl HeadReader {
             name: start..self.header.name_end,
             value: self.header.value_start..self.header.value_end,
         };
-        let name = buf[line.name.clone()].to_ascii_lowercase();
+        let name = &buf[line.name.clone()];
         let value = &buf[line.value.clone()];
         let index = self.lines.len();
-        if name == b"host" {
+        if name.eq_ignore_ascii_case(b"host") {
             if let Some(first) = self.host {
                 let message = format!(
                     "client sent duplicate host header: \"{}\", previous value: \"{}\"",
@@ -323,7 +327,10 @@ impl HeadReader {
                 ));
             }
             self.host = Some(index);
-        } else if let Some(slot) = UNIQUE.iter().position(|u| u.as_bytes() == name.as_slice()) {
+        } else if let Some(slot) = UNIQUE
+            .iter()
+            .position(|u| u.as_bytes().eq_ignore_ascii_case(name))
+        {
             if let Some(first) = self.unique[slot] {
                 let message = format!(
                     "client sent duplicate header line: \"{}\", previous value: \"{}\"",
@@ -346,7 +353,8 @@ impl HeadReader {
 
     /// nginx's `ngx_http_process_request_header`: the checks once every
     /// header is in.
-    fn finish(&mut self, buf: &[u8]) -> Step {
+    fn finish(&mut self, whole: &mut BytesMut) -> Step {
+        let buf = &whole[..];
         let version = self.line.version();
         if version > 1000 && self.host.is_none() {
             return Step::Refused(self.refuse(
@@ -413,18 +421,13 @@ impl HeadReader {
             .lines
             .iter()
             .any(|line| buf[line.name.clone()].eq_ignore_ascii_case(b"upgrade"));
-        let parts = self.parts(buf, version < 1000);
-        let header_lines = std::mem::take(&mut self.lines)
-            .into_iter()
-            .map(|line| (line.name, line.value))
-            .collect();
+        let raw = whole.split_to(self.pos).freeze();
+        let parts = self.parts(&raw, version < 1000);
         Step::Head(Box::new(Head {
             parts,
             framing,
-            len: self.pos,
             expect_continue,
             wants_upgrade,
-            header_lines,
         }))
     }
 
@@ -432,14 +435,17 @@ impl HeadReader {
         Box::new(Refusal {
             status,
             message,
-            parts: self.parts(buf, http09),
+            parts: self.parts(&Bytes::copy_from_slice(buf), http09),
             lingering: false,
         })
     }
 
     /// What is known of the request as `Parts`: the method and target once
-    /// parsed, the headers kept so far, and the raw request line.
-    fn parts(&self, buf: &[u8], http09: bool) -> Parts {
+    /// parsed, the headers kept so far, and the head as received. `raw`
+    /// holds the head from its first byte; the target and header values
+    /// share its memory.
+    fn parts(&self, raw: &Bytes, http09: bool) -> Parts {
+        let buf = &raw[..];
         let line = &self.line;
         let method_known = line.method_end > line.start;
         let method = if method_known {
@@ -455,16 +461,17 @@ impl HeadReader {
         } else {
             Version::HTTP_11
         };
-        let target = if self.line_done {
+        let target = self.line_done.then(|| {
             let start = line.schema_start.unwrap_or(line.uri_start);
-            buf[start..line.target_end.max(start)].to_vec()
-        } else {
-            Vec::new()
-        };
+            start..line.target_end.max(start)
+        });
         let mut request = Request::new(());
         *request.method_mut() = method;
         *request.version_mut() = version;
-        *request.uri_mut() = target_uri(&target);
+        *request.uri_mut() = match target.clone().filter(|t| t.end <= raw.len()) {
+            Some(range) => target_uri(raw.slice(range)),
+            None => Uri::from_static("/"),
+        };
         let headers = request.headers_mut();
         headers.reserve(self.lines.len());
         for line in &self.lines {
@@ -472,7 +479,7 @@ impl HeadReader {
             // them with `ignore_invalid_headers off`) are left out.
             if let (Ok(name), Ok(value)) = (
                 HeaderName::from_bytes(&buf[line.name.clone()]),
-                HeaderValue::from_bytes(&buf[line.value.clone()]),
+                HeaderValue::from_maybe_shared(raw.slice(line.value.clone())),
             ) {
                 headers.append(name, value);
             }
@@ -482,23 +489,30 @@ impl HeadReader {
             let end = line.end.unwrap_or(line.start);
             let protocol = line
                 .protocol_start
-                .map(|start| buf[start..end.max(start)].to_vec())
-                .unwrap_or_default();
-            (buf[line.start..end].to_vec(), protocol)
+                .map_or(0..0, |start| start..end.max(start));
+            (line.start..end, protocol)
         } else {
             // nginx's `$request` for a line never finished: up to the
             // first CR or LF of what was read.
-            let read = &buf[line.start.min(buf.len())..buf.len().min(self.buf_end)];
+            let start = line.start.min(buf.len());
+            let read = &buf[start..buf.len().min(self.buf_end).max(start)];
             let end = read
                 .iter()
                 .position(|&b| b == b'\r' || b == b'\n')
                 .unwrap_or(read.len());
-            (read[..end].to_vec(), Vec::new())
+            (start..start + end, 0..0)
         };
-        set_line(&mut parts, request_line, protocol);
-        if self.line_done {
-            parts.extensions.insert(RawTarget(target));
-        }
+        parts.extensions.insert(RawRequest {
+            head: raw.clone(),
+            line: request_line,
+            protocol,
+            target,
+            lines: self
+                .lines
+                .iter()
+                .map(|line| (line.name.clone(), line.value.clone()))
+                .collect(),
+        });
         parts
     }
 
@@ -507,10 +521,6 @@ impl HeadReader {
     pub fn abandoned(&mut self, buf: &[u8], status: u16, message: &str) -> Box<Refusal> {
         self.refuse(buf, status, message.to_string(), false)
     }
-}
-
-fn set_line(parts: &mut Parts, line: Vec<u8>, protocol: Vec<u8>) {
-    parts.extensions.insert(RawRequestLine { line, protocol });
 }
 
 /// `"Name: value"` of a header line, for nginx's duplicate messages.
@@ -539,17 +549,17 @@ fn parse_length(value: &[u8]) -> Option<u64> {
 }
 
 /// The target as an `http::Uri` (rginx reads the raw bytes from
-/// `RawTarget`; the Uri only has to carry the host of an absolute-form
+/// `RawRequest`; the Uri only has to carry the host of an absolute-form
 /// target). Bytes the http crate refuses are percent-encoded.
-fn target_uri(target: &[u8]) -> Uri {
+fn target_uri(target: Bytes) -> Uri {
     if target.is_empty() {
         return Uri::from_static("/");
     }
-    if let Ok(uri) = Uri::try_from(target) {
+    if let Ok(uri) = Uri::from_maybe_shared(target.clone()) {
         return uri;
     }
     let mut escaped = Vec::with_capacity(target.len() * 3);
-    for &b in target {
+    for &b in &target[..] {
         if b.is_ascii_graphic()
             && !matches!(
                 b,
@@ -570,7 +580,7 @@ mod tests {
 
     fn read(input: &[u8], limits: Limits) -> Step {
         let mut reader = HeadReader::new(limits);
-        reader.advance(input)
+        reader.advance(&mut BytesMut::from(input))
     }
 
     fn head(input: &[u8]) -> Head {
@@ -592,21 +602,35 @@ mod tests {
     }
 
     fn request_line(parts: &Parts) -> String {
-        String::from_utf8_lossy(&parts.extensions.get::<RawRequestLine>().unwrap().line)
-            .into_owned()
+        String::from_utf8_lossy(parts.extensions.get::<RawRequest>().unwrap().line()).into_owned()
     }
 
     #[test]
     fn a_plain_head() {
         let input =
             b"POST /x?y HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nX-Tab: \tv\r\n\r\nhello";
-        let head = head(input);
-        assert_eq!(head.len, input.len() - 5);
+        let mut buf = BytesMut::from(&input[..]);
+        let head = match HeadReader::new(Limits::default()).advance(&mut buf) {
+            Step::Head(head) => *head,
+            other => panic!("not a head: {other:?}"),
+        };
+        // The head is taken out of the buffer; the body stays.
+        assert_eq!(&buf[..], b"hello");
         assert_eq!(head.framing, Framing::Length(5));
         assert_eq!(head.parts.method, Method::POST);
         assert_eq!(head.parts.version, Version::HTTP_11);
         assert_eq!(head.parts.headers["x-tab"], "\tv");
-        assert_eq!(head.parts.extensions.get::<RawTarget>().unwrap().0, b"/x?y");
+        let raw = head.parts.extensions.get::<RawRequest>().unwrap();
+        assert_eq!(raw.target().unwrap(), &b"/x?y"[..]);
+        let lines: Vec<_> = raw.header_lines().collect();
+        assert_eq!(
+            lines,
+            [
+                (&b"Host"[..], &b"a"[..]),
+                (b"Content-Length", b"5"),
+                (b"X-Tab", b"\tv")
+            ]
+        );
         assert_eq!(request_line(&head.parts), "POST /x?y HTTP/1.1");
     }
 
@@ -618,12 +642,12 @@ mod tests {
         );
         let head10 = head(b"GET / HTTP/1.10\r\nHost: a\r\n\r\n");
         assert_eq!(head10.parts.version, Version::HTTP_11);
-        let protocol = &head10
+        let protocol = head10
             .parts
             .extensions
-            .get::<RawRequestLine>()
+            .get::<RawRequest>()
             .unwrap()
-            .protocol;
+            .protocol();
         assert_eq!(protocol, b"HTTP/1.10");
         let head09 = head(b"GET /\r\n");
         assert_eq!(head09.parts.version, Version::HTTP_09);
@@ -636,11 +660,16 @@ mod tests {
         let mut reader = HeadReader::new(Limits::default());
         for end in 1..input.len() {
             assert!(
-                matches!(reader.advance(&input[..end]), Step::More),
+                matches!(
+                    reader.advance(&mut BytesMut::from(&input[..end])),
+                    Step::More
+                ),
                 "at {end}"
             );
         }
-        assert!(matches!(reader.advance(input), Step::Head(_)));
+        let mut buf = BytesMut::from(&input[..]);
+        assert!(matches!(reader.advance(&mut buf), Step::Head(_)));
+        assert!(buf.is_empty());
     }
 
     #[test]
@@ -739,7 +768,7 @@ mod tests {
         assert_eq!(request_line(&r.parts), "get / HTTP/1.1");
         let r = refusal(b"\x16\x03\x01\x00");
         assert_eq!(
-            r.parts.extensions.get::<RawRequestLine>().unwrap().line,
+            r.parts.extensions.get::<RawRequest>().unwrap().line(),
             b"\x16\x03\x01\x00"
         );
         let r = refusal(b"GET / HTTP/2.0\r\n\r\n");
@@ -832,8 +861,13 @@ mod tests {
     fn odd_targets_still_give_a_uri() {
         let h = head(b"GET /a\xffb\"c HTTP/1.1\r\nHost: a\r\n\r\n");
         assert_eq!(
-            h.parts.extensions.get::<RawTarget>().unwrap().0,
-            b"/a\xffb\"c"
+            h.parts
+                .extensions
+                .get::<RawRequest>()
+                .unwrap()
+                .target()
+                .unwrap(),
+            &b"/a\xffb\"c"[..]
         );
         let h = head(b"GET http://Named.test:99/x HTTP/1.1\r\nHost: a\r\n\r\n");
         assert_eq!(h.parts.uri.host(), Some("Named.test"));
