@@ -11,6 +11,7 @@
 pub mod file;
 pub mod format;
 mod gzip;
+mod local_time;
 pub mod pending;
 mod script;
 
@@ -581,28 +582,36 @@ fn write_late_field(
     bytes: u64,
     out: &mut Vec<u8>,
 ) {
-    let text = match field {
-        Field::TimeLocal => chrono::Local::now()
-            .format("%d/%b/%Y:%H:%M:%S %z")
-            .to_string(),
-        Field::TimeIso8601 => chrono::Local::now()
-            .format("%Y-%m-%dT%H:%M:%S%:z")
-            .to_string(),
+    // Seconds and milliseconds, as nginx prints `$msec` and
+    // `$request_time`.
+    fn seconds_millis(out: &mut Vec<u8>, seconds: u64, millis: u64) {
+        out.extend_from_slice(itoa::Buffer::new().format(seconds).as_bytes());
+        out.push(b'.');
+        out.extend_from_slice(&[
+            b'0' + (millis / 100 % 10) as u8,
+            b'0' + (millis / 10 % 10) as u8,
+            b'0' + (millis % 10) as u8,
+        ]);
+    }
+    match field {
+        Field::TimeLocal => local_time::common_log(out),
+        Field::TimeIso8601 => local_time::iso8601(out),
         Field::Msec => {
             let now = SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .unwrap_or_default();
-            format!("{}.{:03}", now.as_secs(), now.subsec_millis())
+            seconds_millis(out, now.as_secs(), u64::from(now.subsec_millis()));
         }
         Field::RequestTime => {
-            let ms = started.elapsed().as_millis();
-            format!("{}.{:03}", ms / 1000, ms % 1000)
+            let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            seconds_millis(out, ms / 1000, ms % 1000);
         }
-        Field::BytesSent => bytes.to_string(),
-        Field::BodyBytesSent => body_bytes.to_string(),
-        Field::Pipe | Field::Status | Field::RequestLength => return,
-    };
-    out.extend_from_slice(text.as_bytes());
+        Field::BytesSent => out.extend_from_slice(itoa::Buffer::new().format(bytes).as_bytes()),
+        Field::BodyBytesSent => {
+            out.extend_from_slice(itoa::Buffer::new().format(body_bytes).as_bytes());
+        }
+        Field::Pipe | Field::Status | Field::RequestLength => {}
+    }
 }
 
 /// nginx writes a log whose path has variables only if the request's root
@@ -634,24 +643,25 @@ fn root_exists(ctx: &Ctx<'_>) -> Result<(), Option<(LogLevel, String)>> {
 /// The log module's own fields, as nginx's `ngx_http_log_vars` print them.
 fn write_field(ctx: &Ctx<'_>, field: Field, out: &mut Vec<u8>) {
     let response = ctx.response.as_ref();
-    let text = match field {
+    match field {
         // rginx does not tell pipelined requests apart yet.
-        Field::Pipe => ".".to_string(),
+        Field::Pipe => out.push(b'.'),
         Field::Status => {
             let status = match response {
                 Some(r) if r.status != 0 => r.status,
                 _ if ctx.head.version == http::Version::HTTP_09 => 9,
                 _ => 0,
             };
-            format!("{status:03}")
+            out.extend_from_slice(&variables::eval::status_text(status));
         }
-        Field::RequestLength => ctx.request_length().to_string(),
+        Field::RequestLength => {
+            out.extend_from_slice(itoa::Buffer::new().format(ctx.request_length()).as_bytes());
+        }
         late => {
             let (body, bytes) = response.map_or((0, 0), |r| (r.body_bytes, r.bytes));
-            return write_late_field(late, ctx.started, body, bytes, out);
+            write_late_field(late, ctx.started, body, bytes, out);
         }
-    };
-    out.extend_from_slice(text.as_bytes());
+    }
 }
 
 /// nginx's `NGX_MAX_ERROR_STR`: an error line is cut to this, line feed
@@ -743,36 +753,7 @@ fn error_line(ctx: &Ctx<'_>, level: LogLevel, message: &str, action: Option<&str
 /// nginx's `ngx_http_log_error_handler` part of an error line: `, client:
 /// ADDR, server: NAME, request: "LINE", upstream: "...", host: "HOST"`.
 fn error_context(ctx: &Ctx<'_>, line: &mut Vec<u8>) {
-    line.extend_from_slice(b", client: ");
-    match ctx.client {
-        Some(peer) => line.extend_from_slice(crate::realip::addr_text(peer.ip()).as_bytes()),
-        None => line.extend_from_slice(b"unix:"),
-    }
-    line.extend_from_slice(b", server: ");
-    line.extend_from_slice(&ctx.server.primary_name());
-    if let Some(request) =
-        variables::eval::value(ctx, &variables::Var::Builtin(variables::Builtin::Request))
-    {
-        line.extend_from_slice(b", request: \"");
-        line.extend_from_slice(&request);
-        line.push(b'"');
-    }
-    // nginx's `upstream: "http://PEER/URI"` of the try in progress.
-    if let Some(upstream) = ctx.upstream.as_ref().and_then(|u| u.log_target.as_ref()) {
-        line.extend_from_slice(b", upstream: \"");
-        line.extend_from_slice(upstream.as_bytes());
-        line.push(b'"');
-    }
-    if let Some(host) = &ctx.head.host_header {
-        line.extend_from_slice(b", host: \"");
-        line.extend_from_slice(host.as_bytes());
-        line.push(b'"');
-    }
-    if let Some(referer) = ctx.parts.headers.get(http::header::REFERER) {
-        line.extend_from_slice(b", referrer: \"");
-        line.extend_from_slice(referer.as_bytes());
-        line.push(b'"');
-    }
+    LaterContext::of(ctx).write(line);
 }
 
 /// An error-log line about a connection that has no request yet, as
@@ -826,7 +807,68 @@ pub fn connection_error(
 pub struct Detached {
     targets: Vec<(Option<Arc<LogFile>>, LogLevel)>,
     connection: u64,
-    context: Vec<u8>,
+    context: LaterContext,
+}
+
+/// The request's part of an error line (`error_context`), kept as cheap
+/// handles and written only if a line is logged: nearly every request
+/// detaches its error log for its access log, and hardly any uses it.
+struct LaterContext {
+    client: Option<std::net::IpAddr>,
+    server: Vec<u8>,
+    request: Option<bytes::Bytes>,
+    upstream: Option<String>,
+    host: Option<http::HeaderValue>,
+    referer: Option<http::HeaderValue>,
+}
+
+impl LaterContext {
+    fn of(ctx: &Ctx<'_>) -> LaterContext {
+        let request = match ctx.parts.extensions.get::<crate::serve::RawRequest>() {
+            Some(raw) if raw.line.end <= raw.head.len() => Some(raw.head.slice(raw.line.clone())),
+            _ => variables::eval::value(ctx, &variables::Var::Builtin(variables::Builtin::Request))
+                .map(|line| bytes::Bytes::from(line.into_owned())),
+        };
+        LaterContext {
+            client: ctx.client.map(|peer| peer.ip()),
+            server: ctx.server.primary_name().into_owned(),
+            request,
+            upstream: ctx.upstream.as_ref().and_then(|u| u.log_target.clone()),
+            host: ctx.head.host_header.clone(),
+            referer: ctx.parts.headers.get(http::header::REFERER).cloned(),
+        }
+    }
+
+    /// As `error_context` writes it.
+    fn write(&self, line: &mut Vec<u8>) {
+        line.extend_from_slice(b", client: ");
+        match self.client {
+            Some(ip) => line.extend_from_slice(crate::realip::addr_text(ip).as_bytes()),
+            None => line.extend_from_slice(b"unix:"),
+        }
+        line.extend_from_slice(b", server: ");
+        line.extend_from_slice(&self.server);
+        if let Some(request) = &self.request {
+            line.extend_from_slice(b", request: \"");
+            line.extend_from_slice(request);
+            line.push(b'"');
+        }
+        if let Some(upstream) = &self.upstream {
+            line.extend_from_slice(b", upstream: \"");
+            line.extend_from_slice(upstream.as_bytes());
+            line.push(b'"');
+        }
+        if let Some(host) = &self.host {
+            line.extend_from_slice(b", host: \"");
+            line.extend_from_slice(host.as_bytes());
+            line.push(b'"');
+        }
+        if let Some(referer) = &self.referer {
+            line.extend_from_slice(b", referrer: \"");
+            line.extend_from_slice(referer.as_bytes());
+            line.push(b'"');
+        }
+    }
 }
 
 /// The error log and context of a request, for later messages.
@@ -844,12 +886,10 @@ pub fn detach(ctx: &Ctx<'_>) -> Detached {
             })
             .collect(),
     };
-    let mut context = Vec::new();
-    error_context(ctx, &mut context);
     Detached {
         targets,
         connection: ctx.conn.number,
-        context,
+        context: LaterContext::of(ctx),
     }
 }
 
@@ -863,7 +903,7 @@ impl Detached {
             self.connection,
         )
         .into_bytes();
-        line.extend_from_slice(&self.context);
+        self.context.write(&mut line);
         line.truncate(MAX_ERROR_LINE - 1);
         line.push(b'\n');
         for (file, _) in self.targets.iter().filter(|(_, l)| level <= *l) {

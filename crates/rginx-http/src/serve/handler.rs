@@ -77,6 +77,9 @@ pub struct ConnInfo {
     /// The addresses of the connection's PROXY header (`listen ...
     /// proxy_protocol`; `None` without one or when it names none).
     pub proxy_protocol: Option<super::proxy_protocol::ProxyAddrs>,
+    /// The peer's address as text (`$remote_addr` of every request on the
+    /// connection), written when first asked for.
+    peer_text: std::sync::OnceLock<String>,
 }
 
 impl ConnInfo {
@@ -94,6 +97,7 @@ impl ConnInfo {
             plain_on_tls: false,
             http2: None,
             proxy_protocol: None,
+            peer_text: std::sync::OnceLock::new(),
         }
     }
 
@@ -111,6 +115,7 @@ impl ConnInfo {
             plain_on_tls: false,
             http2: None,
             proxy_protocol: None,
+            peer_text: std::sync::OnceLock::new(),
         }
     }
 
@@ -120,6 +125,14 @@ impl ConnInfo {
         self.number = number;
         crate::stats::get().connection_opened();
         self
+    }
+
+    /// The peer's address as nginx prints it (`unix:` for a Unix socket).
+    pub fn peer_text(&self) -> &str {
+        self.peer_text.get_or_init(|| match self.peer {
+            Some(peer) => crate::realip::addr_text(peer.ip()),
+            None => "unix:".to_string(),
+        })
     }
 
     pub fn requests(&self) -> u64 {
