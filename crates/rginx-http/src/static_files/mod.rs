@@ -12,6 +12,7 @@ pub mod autoindex;
 pub mod body;
 pub mod conditional;
 pub mod conf;
+pub mod content_cache;
 pub mod escape;
 pub mod file;
 pub mod gzip_static;
