@@ -1,7 +1,8 @@
 //! Response bodies read from a file: small files are read at once (from the
 //! page cache, as nginx does without `sendfile`), large ones are streamed in
 //! chunks so a 1 GiB file never sits in memory; multipart range bodies
-//! interleave in-memory part headers with file ranges.
+//! interleave in-memory part headers with file ranges. A small file whose
+//! contents the worker keeps (`content_cache`) is sliced instead of read.
 
 use bytes::Bytes;
 use hyper::body::{Body, Frame, SizeHint};
@@ -32,9 +33,39 @@ pub enum Segment {
     },
 }
 
+/// Where a response's file ranges come from.
+#[derive(Clone, Debug)]
+pub enum Source {
+    File(Arc<File>),
+    /// The whole file, already in memory.
+    Memory(Bytes),
+}
+
+impl Source {
+    /// `[start, end)` of the file.
+    pub fn read_range(&self, start: u64, end: u64) -> io::Result<Bytes> {
+        match self {
+            Source::File(file) => FileBody::read_range(file, start, end),
+            Source::Memory(content) => {
+                let range = usize::try_from(start)
+                    .ok()
+                    .zip(usize::try_from(end).ok())
+                    .filter(|(s, e)| s <= e && *e <= content.len());
+                match range {
+                    Some((s, e)) => Ok(content.slice(s..e)),
+                    None => Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "file was truncated",
+                    )),
+                }
+            }
+        }
+    }
+}
+
 /// A body made of file ranges and literal bytes, read lazily.
 pub struct FileBody {
-    file: Arc<File>,
+    source: Source,
     segments: VecDeque<Segment>,
     remaining: u64,
 }
@@ -43,7 +74,7 @@ pub struct FileBody {
 const PREAD_MAX: usize = 16 * 1024;
 
 impl FileBody {
-    pub fn new(file: Arc<File>, segments: Vec<Segment>) -> FileBody {
+    pub fn new(source: Source, segments: Vec<Segment>) -> FileBody {
         let remaining = segments
             .iter()
             .map(|s| match s {
@@ -52,7 +83,7 @@ impl FileBody {
             })
             .sum();
         FileBody {
-            file,
+            source,
             segments: segments.into(),
             remaining,
         }
@@ -103,7 +134,7 @@ impl FileBody {
                     if stop < end {
                         self.segments.push_front(Segment::File { start: stop, end });
                     }
-                    return Some(Self::read_range(&self.file, start, stop));
+                    return Some(self.source.read_range(start, stop));
                 }
             }
         }
@@ -180,7 +211,7 @@ mod tests {
         std::fs::write(&path, &data).unwrap();
         let file = Arc::new(File::open(&path).unwrap());
         let mut body = FileBody::new(
-            file,
+            Source::File(file),
             vec![
                 Segment::Bytes(Bytes::from_static(b"<")),
                 Segment::File {

@@ -3,9 +3,14 @@
 //! trailing slash is a 301 to `uri/`. The response then goes through the
 //! not-modified filter (304/412) and the range filter (206/416,
 //! `Accept-Ranges`), as nginx's header filters run in that order.
+//!
+//! A small file's contents are kept by the worker (`content_cache`), so
+//! serving it again is one stat() of its path instead of open(), fstat(),
+//! pread() and close().
 
-use super::body::{FileBody, READ_AT_ONCE, Segment};
+use super::body::{FileBody, READ_AT_ONCE, Segment, Source};
 use super::conditional::{self, ImsMode, Validators};
+use super::content_cache;
 use super::escape::{EscapeKind, escape_uri};
 use super::path::{self, Failure};
 use super::range::{self, RangeInput, RangeVerdict};
@@ -16,9 +21,10 @@ use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue};
 use http::{Method, Version};
 use http_body_util::BodyExt;
-use std::fs::{File, Metadata};
+use std::fs::Metadata;
 use std::os::unix::fs::MetadataExt;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 /// The static handler.
 pub fn handle(ctx: &mut Ctx<'_>, state: &RequestState) -> Step {
@@ -33,6 +39,20 @@ pub fn handle(ctx: &mut Ctx<'_>, state: &RequestState) -> Step {
     let sconf = &conf.static_files;
     let root = sconf.root();
     let mapped = path::map_uri_to_path(ctx, &root, &ctx.uri, state.add_uri_to_alias);
+    let options = FileOptions {
+        gzip_encoded: false,
+        vary: state.gzip_vary,
+    };
+    let get = method == Method::GET;
+    if (get || method == Method::HEAD)
+        && let Some((content, meta)) = content_cache::lookup(&mapped.path)
+    {
+        let uri = ctx.uri.clone();
+        return Step::Done(respond(ctx, Source::Memory(content), &meta, &uri, options));
+    }
+    // Taken before the open: only a ctime older than this, by a margin,
+    // is sure to change with any later write.
+    let opened_at = SystemTime::now();
     let (file, meta) = match path::open(&mapped.path) {
         Ok(opened) => opened,
         Err(err) => {
@@ -62,11 +82,19 @@ pub fn handle(ctx: &mut Ctx<'_>, state: &RequestState) -> Step {
     if method == Method::POST {
         return Step::Respond(Outcome::status(405, conf));
     }
-    let options = FileOptions {
-        gzip_encoded: false,
-        vary: state.gzip_vary,
+    // A small file is read whole now, whatever part of it is asked for,
+    // so the worker can keep it. On a read error the file is sent as
+    // before, which reports the error the way nginx does.
+    let small = get && meta.len() <= READ_AT_ONCE;
+    let source = match small.then(|| FileBody::read_range(&file, 0, meta.len())) {
+        Some(Ok(content)) => {
+            content_cache::insert(&mapped.path, &meta, content.clone(), opened_at);
+            Source::Memory(content)
+        }
+        _ => Source::File(Arc::new(file)),
     };
-    Step::Done(respond(ctx, file, &meta, &ctx.uri.clone(), options))
+    let uri = ctx.uri.clone();
+    Step::Done(respond(ctx, source, &meta, &uri, options))
 }
 
 /// 301 to the URI with a slash added (escaped, with the arguments when
@@ -181,16 +209,17 @@ pub struct FileOptions {
     pub vary: bool,
 }
 
-/// The 200 response for an open regular file, through the not-modified,
-/// headers and range filters. `uri` gives the extension for the MIME type.
+/// The 200 response for an open regular file (or its contents), through
+/// the not-modified, headers and range filters. `uri` gives the extension
+/// for the MIME type.
 pub fn respond(
     ctx: &Ctx<'_>,
-    file: File,
+    source: Source,
     meta: &Metadata,
     uri: &[u8],
     options: FileOptions,
 ) -> Outcome {
-    let mut outcome = respond_filtered(ctx, file, meta, uri, options);
+    let mut outcome = respond_filtered(ctx, source, meta, uri, options);
     if options.vary && ctx.loc_conf().static_files.gzip.vary() {
         // nginx writes it right after Connection, before the listed headers.
         outcome.headers.insert(
@@ -206,7 +235,7 @@ pub fn respond(
 
 fn respond_filtered(
     ctx: &Ctx<'_>,
-    file: File,
+    source: Source,
     meta: &Metadata,
     uri: &[u8],
     options: FileOptions,
@@ -264,11 +293,10 @@ fn respond_filtered(
         ))
     };
     let head_only = ctx.method == Method::HEAD;
-    let file = Arc::new(file);
     match ranges {
         None => {
             outcome.body = Some(body(
-                &file,
+                &source,
                 vec![Segment::File {
                     start: 0,
                     end: size,
@@ -280,7 +308,7 @@ fn respond_filtered(
         Some(RangeVerdict::Full) => {
             outcome.headers.extend(header("accept-ranges", "bytes"));
             outcome.body = Some(body(
-                &file,
+                &source,
                 vec![Segment::File {
                     start: 0,
                     end: size,
@@ -312,7 +340,7 @@ fn respond_filtered(
                 &format!("bytes {}-{}/{size}", r.start, r.end - 1),
             ));
             outcome.body = Some(body(
-                &file,
+                &source,
                 vec![Segment::File {
                     start: r.start,
                     end: r.end,
@@ -334,7 +362,7 @@ fn respond_filtered(
                 });
             }
             segments.push(Segment::Bytes(Bytes::from(parts.trailer)));
-            outcome.body = Some(body(&file, segments, parts.length, head_only));
+            outcome.body = Some(body(&source, segments, parts.length, head_only));
         }
     }
     outcome
@@ -342,7 +370,7 @@ fn respond_filtered(
 
 /// A body of known length: nothing is read for HEAD, small bodies are read
 /// now, large ones streamed.
-fn body(file: &Arc<File>, segments: Vec<Segment>, length: u64, head_only: bool) -> OutBody {
+fn body(source: &Source, segments: Vec<Segment>, length: u64, head_only: bool) -> OutBody {
     if head_only {
         return OutBody::Sized(super::empty_body(), length);
     }
@@ -351,11 +379,11 @@ fn body(file: &Arc<File>, segments: Vec<Segment>, length: u64, head_only: bool) 
     {
         // On a read error fall through to streaming, which reports it in
         // the body as nginx does once the header is out.
-        if let Ok(bytes) = FileBody::read_range(file, *start, *end) {
+        if let Ok(bytes) = source.read_range(*start, *end) {
             return OutBody::Full(bytes);
         }
     }
-    OutBody::Sized(FileBody::new(file.clone(), segments).boxed(), length)
+    OutBody::Sized(FileBody::new(source.clone(), segments).boxed(), length)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! just before the static handler, which serves the plain file when there
 //! is no `.gz` beside it.
 
+use super::body::Source;
 use super::file::{self, FileOptions};
 use super::path::{self, libc_errno};
 use super::{RequestState, Step};
@@ -11,6 +12,7 @@ use crate::core_main::LogLevel;
 use crate::gzip::{GzipStatic, gzip_ok};
 use crate::http_core::request::{Ctx, Outcome};
 use http::Method;
+use std::sync::Arc;
 
 /// The gzip_static handler.
 pub fn handle(ctx: &mut Ctx<'_>, state: &mut RequestState) -> Step {
@@ -83,5 +85,6 @@ pub fn handle(ctx: &mut Ctx<'_>, state: &mut RequestState) -> Step {
         gzip_encoded: true,
         vary: state.gzip_vary,
     };
-    Step::Done(file::respond(ctx, file, &meta, &ctx.uri.clone(), options))
+    let source = Source::File(Arc::new(file));
+    Step::Done(file::respond(ctx, source, &meta, &ctx.uri.clone(), options))
 }
