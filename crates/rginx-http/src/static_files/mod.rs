@@ -69,8 +69,9 @@ pub struct TryFiles {
     pub code: u16,
 }
 
-/// `open_file_cache max=N inactive=T` (accepted; rginx relies on the
-/// kernel's dentry and page caches instead).
+/// `open_file_cache max=N inactive=T` (accepted and not used: each worker
+/// keeps small files' contents itself, `content_cache`, and relies on the
+/// kernel's dentry and page caches for the rest).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpenFileCache {
     pub max: u64,
