@@ -289,7 +289,11 @@ fn changed_files_are_never_served_stale() {
     // Made unreadable (the worker is nobody, or this test's own user:
     // either way not root, so the mode is enforced).
     served_twice("/chmod.txt", &small(b'f'));
-    std::fs::set_permissions(server.html("chmod.txt"), std::fs::Permissions::from_mode(0)).unwrap();
+    std::fs::set_permissions(
+        server.html("chmod.txt"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
     assert_eq!(get("/chmod.txt").status, 403);
 
     // Larger than what is kept: served from the file, whole.
