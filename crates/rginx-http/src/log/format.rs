@@ -65,12 +65,12 @@ pub enum Op {
     Var(Var),
 }
 
-/// A piece of a line rendered ahead of time: text, or a field that waits
-/// for the response to be sent.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Segment {
-    Text(Vec<u8>),
-    Late(Field),
+/// A line rendered ahead of time: its text, and the fields that wait for
+/// the response to be sent with the offsets in the text where they go.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rendered {
+    pub text: Vec<u8>,
+    pub late: Vec<(usize, Field)>,
 }
 
 /// A compiled `log_format`.
@@ -152,26 +152,24 @@ impl Format {
 
 impl Format {
     /// Renders a line as `render` does, except the fields `late` names,
-    /// which are left as `Segment::Late` for later.
+    /// whose places are kept for later.
     pub fn render_segments<'v>(
         &self,
         late: fn(Field) -> bool,
         field: &mut dyn FnMut(Field, &mut Vec<u8>),
         var: &mut dyn FnMut(&Var) -> Option<Cow<'v, [u8]>>,
-    ) -> Vec<Segment> {
-        let mut segments = Vec::new();
-        let mut text = Vec::with_capacity(256);
+    ) -> Rendered {
+        let mut rendered = Rendered {
+            text: Vec::with_capacity(256),
+            late: Vec::new(),
+        };
         for op in &self.ops {
             match op {
-                Op::Field(f) if late(*f) => {
-                    segments.push(Segment::Text(std::mem::take(&mut text)));
-                    segments.push(Segment::Late(*f));
-                }
-                _ => self.render_op(op, &mut text, field, var),
+                Op::Field(f) if late(*f) => rendered.late.push((rendered.text.len(), *f)),
+                _ => self.render_op(op, &mut rendered.text, field, var),
             }
         }
-        segments.push(Segment::Text(text));
-        segments
+        rendered
     }
 
     fn render_op<'v>(
@@ -455,7 +453,7 @@ mod tests {
                     out.extend_from_slice(b"404");
                 },
                 &mut |var| match var {
-                    Var::Header(name) if name == b"x" => Some(Cow::Borrowed(&b"a\"b"[..])),
+                    Var::Header(name) if name.name == b"x" => Some(Cow::Borrowed(&b"a\"b"[..])),
                     _ => None,
                 },
             );

@@ -560,12 +560,12 @@ pub fn log_request(ctx: &Ctx<'_>, extra: u64) -> pending::PendingLog {
                 ),
             },
         };
-        let segments = log.format.render_segments(
+        let rendered = log.format.render_segments(
             pending::is_late,
             &mut |field, out| write_field(ctx, field, out),
             &mut |var| variables::eval::value(ctx, var),
         );
-        pending.lines.push(pending::Line { segments, sink });
+        pending.lines.push(pending::Line { rendered, sink });
     }
     if !pending.is_empty() {
         pending.errors = Some(detach(ctx));

@@ -7,7 +7,7 @@
 //! late fields when the body is done.
 
 use super::file::LogFile;
-use super::format::{Field, Segment};
+use super::format::{Field, Rendered};
 use super::{Detached, script, write_late_field};
 use crate::core_main::LogLevel;
 use std::path::PathBuf;
@@ -21,7 +21,7 @@ pub(super) enum Sink {
 }
 
 pub(super) struct Line {
-    pub segments: Vec<Segment>,
+    pub rendered: Rendered,
     pub sink: Sink,
 }
 
@@ -52,15 +52,15 @@ impl PendingLog {
         let body = sent.body + self.extra;
         let bytes = sent.head.unwrap_or(self.head_estimate) + body;
         for line in &self.lines {
-            let mut text = Vec::with_capacity(256);
-            for segment in &line.segments {
-                match segment {
-                    Segment::Text(bytes) => text.extend_from_slice(bytes),
-                    Segment::Late(field) => {
-                        write_late_field(*field, self.started, body, bytes, &mut text)
-                    }
-                }
+            let rendered = &line.rendered;
+            let mut text = Vec::with_capacity(rendered.text.len() + 64);
+            let mut from = 0;
+            for &(at, field) in &rendered.late {
+                text.extend_from_slice(rendered.text.get(from..at).unwrap_or_default());
+                write_late_field(field, self.started, body, bytes, &mut text);
+                from = at;
             }
+            text.extend_from_slice(rendered.text.get(from..).unwrap_or_default());
             text.push(b'\n');
             let failure = match &line.sink {
                 Sink::File(file) => file.write_line(&text).err().map(|m| (LogLevel::Alert, m)),

@@ -11,7 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub fn value<'c>(ctx: &'c Ctx<'_>, var: &Var) -> Option<Cow<'c, [u8]>> {
     match var {
         Var::Builtin(builtin) => builtin_value(ctx, *builtin),
-        Var::Header(name) => header(ctx, name),
+        Var::Header(name) => header_by_key(ctx, name),
         Var::Cookie(name) => cookie(ctx, name).map(Cow::Borrowed),
         Var::Arg(name) => arg(ctx.args.as_deref()?, name).map(|v| Cow::Owned(v.to_vec())),
         Var::SentHeader(name) => ctx.response.as_ref().and_then(|r| {
@@ -117,8 +117,16 @@ fn owned(text: String) -> Option<Cow<'static, [u8]>> {
     Some(Cow::Owned(text.into_bytes()))
 }
 
+fn header_by_key<'c>(ctx: &'c Ctx<'_>, name: &super::HeaderKey) -> Option<Cow<'c, [u8]>> {
+    joined(ctx, name.key.as_ref()?)
+}
+
 fn header<'c>(ctx: &'c Ctx<'_>, name: &[u8]) -> Option<Cow<'c, [u8]>> {
-    let name = std::str::from_utf8(name).ok()?;
+    joined(ctx, &http::HeaderName::from_bytes(name).ok()?)
+}
+
+/// Every value of a request header, joined as nginx joins them.
+fn joined<'c>(ctx: &'c Ctx<'_>, name: &http::HeaderName) -> Option<Cow<'c, [u8]>> {
     let mut values = ctx.parts.headers.get_all(name).iter();
     let first = values.next()?;
     let rest: Vec<_> = values.collect();
@@ -126,7 +134,11 @@ fn header<'c>(ctx: &'c Ctx<'_>, name: &[u8]) -> Option<Cow<'c, [u8]>> {
         return Some(Cow::Borrowed(first.as_bytes()));
     }
     // nginx joins repeated headers: cookies with "; ", others with ", ".
-    let separator: &[u8] = if name == "cookie" { b"; " } else { b", " };
+    let separator: &[u8] = if name == http::header::COOKIE {
+        b"; "
+    } else {
+        b", "
+    };
     let mut joined = first.as_bytes().to_vec();
     for value in rest {
         joined.extend_from_slice(separator);

@@ -19,7 +19,7 @@ use rginx_conf::{Arg, ConfError, Loc};
 pub enum Var {
     Builtin(Builtin),
     /// `$http_user_agent`: a request header (name lowercased, `_` as `-`).
-    Header(Vec<u8>),
+    Header(HeaderKey),
     /// `$cookie_name`.
     Cookie(Vec<u8>),
     /// `$arg_name`.
@@ -32,6 +32,37 @@ pub enum Var {
     Capture(usize),
     /// A variable defined by the configuration (`set`, `map`, named capture).
     User(usize),
+}
+
+/// A request header's name as a `$http_*` variable names it, with the
+/// header map's key made once at config time (parsing the name per lookup
+/// showed in profiles of the access log).
+#[derive(Clone, Debug)]
+pub struct HeaderKey {
+    pub name: Vec<u8>,
+    /// `None`: a name no header map can hold (the variable is always empty).
+    pub key: Option<http::HeaderName>,
+}
+
+impl HeaderKey {
+    pub fn new(name: Vec<u8>) -> HeaderKey {
+        let key = http::HeaderName::from_bytes(&name).ok();
+        HeaderKey { name, key }
+    }
+}
+
+impl PartialEq for HeaderKey {
+    fn eq(&self, other: &HeaderKey) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for HeaderKey {}
+
+impl PartialEq<[u8]> for HeaderKey {
+    fn eq(&self, other: &[u8]) -> bool {
+        self.name == other
+    }
 }
 
 /// One piece of a template.
@@ -102,7 +133,7 @@ impl VarRegistry {
         }
         let dashed = |rest: &str| rest.replace('_', "-").into_bytes();
         if let Some(rest) = lower.strip_prefix("http_") {
-            return Var::Header(dashed(rest));
+            return Var::Header(HeaderKey::new(dashed(rest)));
         }
         if let Some(rest) = lower.strip_prefix("sent_http_") {
             return Var::SentHeader(dashed(rest));
@@ -274,7 +305,10 @@ mod tests {
             &loc(),
         )
         .unwrap();
-        assert_eq!(t.parts[0], Part::Var(Var::Header(b"user-agent".to_vec())));
+        assert_eq!(
+            t.parts[0],
+            Part::Var(Var::Header(HeaderKey::new(b"user-agent".to_vec())))
+        );
         assert_eq!(t.parts[2], Part::Var(Var::Cookie(b"SID".to_vec())));
         assert_eq!(t.parts[4], Part::Var(Var::Arg(b"q".to_vec())));
     }

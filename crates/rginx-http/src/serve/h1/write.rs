@@ -32,10 +32,25 @@ pub struct Plan {
     pub close: bool,
 }
 
-/// nginx's spelling of the header names it writes itself (where the usual
-/// capitalisation of each word differs).
+/// nginx's spelling of the header names it writes itself where the usual
+/// capitalisation of each word differs, and of the common ones (spelled
+/// out so that they cost no per-byte capitalising).
 fn nginx_spelling(name: &HeaderName) -> Option<&'static str> {
     Some(match name.as_str() {
+        "server" => "Server",
+        "date" => "Date",
+        "content-type" => "Content-Type",
+        "content-length" => "Content-Length",
+        "last-modified" => "Last-Modified",
+        "location" => "Location",
+        "connection" => "Connection",
+        "keep-alive" => "Keep-Alive",
+        "accept-ranges" => "Accept-Ranges",
+        "expires" => "Expires",
+        "cache-control" => "Cache-Control",
+        "vary" => "Vary",
+        "content-encoding" => "Content-Encoding",
+        "content-range" => "Content-Range",
         "etag" => "ETag",
         "www-authenticate" => "WWW-Authenticate",
         "content-md5" => "Content-MD5",
@@ -52,10 +67,14 @@ fn put_name(out: &mut BytesMut, name: &HeaderName) {
         out.put_slice(spelled.as_bytes());
         return;
     }
+    let start = out.len();
+    out.put_slice(name.as_str().as_bytes());
     let mut upper = true;
-    for &b in name.as_str().as_bytes() {
-        out.put_u8(if upper { b.to_ascii_uppercase() } else { b });
-        upper = b == b'-';
+    for b in &mut out[start..] {
+        if upper {
+            b.make_ascii_uppercase();
+        }
+        upper = *b == b'-';
     }
 }
 
@@ -72,9 +91,12 @@ pub fn plan(response: &AnswerHead, body_len: Option<u64>, request: Answering<'_>
     let code = response.status;
     let header_only =
         *request.method == Method::HEAD || (100..200).contains(&code) || code == 204 || code == 304;
-    let declared = response
-        .first(&header::CONTENT_LENGTH)
-        .and_then(|line| line.number());
+    let declared = match response.content_length {
+        Some(length) => Some(length),
+        None => response
+            .first(&header::CONTENT_LENGTH)
+            .and_then(|line| line.number()),
+    };
     // A body whose size the handler knows but did not declare (an empty
     // one) is sent with its length, as hyper did.
     let implied = match declared {
@@ -91,9 +113,12 @@ pub fn plan(response: &AnswerHead, body_len: Option<u64>, request: Answering<'_>
     } else {
         Framing::Close
     };
-    let connection_close = response
-        .first(&header::CONNECTION)
-        .is_none_or(|line| line.is("close"));
+    let connection_close = match response.connection {
+        Some(connection) => connection.eq_ignore_ascii_case("close"),
+        None => response
+            .first(&header::CONNECTION)
+            .is_none_or(|line| line.is("close")),
+    };
     let close = request.version == Version::HTTP_09
         || framing == Framing::Close
         || (connection_close && code != 101)
