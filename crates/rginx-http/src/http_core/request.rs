@@ -31,15 +31,13 @@ pub struct RequestHead {
     pub host_header: Option<HeaderValue>,
     pub host_header_count: usize,
     pub keep_alive: bool,
+    /// The head as the HTTP/1 codec received it (`None` for HTTP/2).
+    pub raw: Option<crate::serve::RawRequest>,
 }
 
 impl RequestHead {
-    pub fn from_parts(parts: &Parts) -> RequestHead {
-        let raw_target = match parts
-            .extensions
-            .get::<crate::serve::RawRequest>()
-            .and_then(crate::serve::RawRequest::target)
-        {
+    pub fn from_parts(parts: &Parts, raw: Option<crate::serve::RawRequest>) -> RequestHead {
+        let raw_target = match raw.as_ref().and_then(crate::serve::RawRequest::target) {
             Some(raw) => raw,
             // HTTP/2 has no request line: nginx's `$request` shows the
             // :path (the :scheme and :authority are not part of it).
@@ -87,10 +85,14 @@ impl RequestHead {
             method: parts.method.clone(),
             version: parts.version,
             target,
-            target_host: parts.uri.host().map(|h| h.as_bytes().to_vec()),
+            target_host: match &raw {
+                Some(raw) => raw.target_host().map(<[u8]>::to_vec),
+                None => parts.uri.host().map(|h| h.as_bytes().to_vec()),
+            },
             host_header,
             host_header_count,
             keep_alive,
+            raw,
         }
     }
 }

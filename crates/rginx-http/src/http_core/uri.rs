@@ -97,6 +97,13 @@ fn hex(b: u8) -> Option<u8> {
 /// `ngx_http_validate_host`: lowercases, drops the port and a trailing dot;
 /// `None` for a host nginx refuses with 400 (`..`, `/`, `\`, NUL, empty).
 pub fn validate_host(host: &[u8]) -> Option<Vec<u8>> {
+    let len = valid_host_len(host)?;
+    Some(host[..len].to_ascii_lowercase())
+}
+
+/// [`validate_host`]'s check alone: the length of the host without its
+/// port and trailing dot, `None` for a host nginx refuses.
+pub fn valid_host_len(host: &[u8]) -> Option<usize> {
     let mut dot_pos = usize::MAX;
     let mut host_len = host.len();
     let mut in_brackets = false;
@@ -124,7 +131,7 @@ pub fn validate_host(host: &[u8]) -> Option<Vec<u8>> {
     if host_len == 0 {
         return None;
     }
-    Some(host[..host_len].to_ascii_lowercase())
+    Some(host_len)
 }
 
 #[cfg(test)]

@@ -824,7 +824,7 @@ struct LaterContext {
 
 impl LaterContext {
     fn of(ctx: &Ctx<'_>) -> LaterContext {
-        let request = match ctx.parts.extensions.get::<crate::serve::RawRequest>() {
+        let request = match &ctx.head.raw {
             Some(raw) if raw.line.end <= raw.head.len() => Some(raw.head.slice(raw.line.clone())),
             _ => variables::eval::value(ctx, &variables::Var::Builtin(variables::Builtin::Request))
                 .map(|line| bytes::Bytes::from(line.into_owned())),

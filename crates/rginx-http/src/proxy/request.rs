@@ -155,7 +155,7 @@ pub fn head(
         out.extend_from_slice(&value);
         out.extend_from_slice(b"\r\n");
     }
-    let raw = ctx.parts.extensions.get::<crate::serve::RawRequest>();
+    let raw = ctx.head.raw.as_ref();
     if conf.pass_request_headers.unwrap_or(true)
         && let Some(raw) = raw
     {

@@ -261,7 +261,7 @@ pub async fn handle(
             })
         });
     let body = body.map_err(std::io::Error::other).boxed();
-    let answer = respond(parts, body, upgrade, conn, shared).await?;
+    let answer = respond(parts, None, body, upgrade, conn, shared).await?;
     let (response, log) = answer.answer.into_response();
     Ok(response.map(|inner| {
         Tracked {
@@ -282,12 +282,14 @@ pub struct Responding {
     pub in_flight: InFlight,
 }
 
-/// A request from any codec: its head, its body, the connection's upgrade
+/// A request from any codec: its head (and the codec's copy as received),
+/// its body, the connection's upgrade
 /// (a request that asks for a protocol switch), to the response to write.
 /// `Err(Abort)`: close the connection without a response (`return 444`, or
 /// a request refused with no answer).
 pub async fn respond(
     mut parts: http::request::Parts,
+    raw: Option<super::RawRequest>,
     body: super::RequestBody,
     upgrade: Option<super::Upgrade>,
     conn: Arc<ConnInfo>,
@@ -298,7 +300,7 @@ pub async fn respond(
     if !underscores {
         drop_underscored_headers(&mut parts.headers);
     }
-    let head = RequestHead::from_parts(&parts);
+    let head = RequestHead::from_parts(&parts, raw);
     let keep_alive = head.keep_alive;
     let version = parts.version;
     conn.requests.fetch_add(1, Ordering::Relaxed);

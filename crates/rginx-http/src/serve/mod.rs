@@ -17,8 +17,8 @@ use std::future::Future;
 use std::pin::Pin;
 use tokio::io::{AsyncRead, AsyncWrite};
 
-/// The request head exactly as the HTTP/1 codec received it, put in the
-/// request's extensions: the request line as sent (`$request`), its
+/// The request head exactly as the HTTP/1 codec received it, handed to
+/// the handler with the request (`RequestHead::raw`): the request line as sent (`$request`), its
 /// protocol part (`HTTP/1.10`; empty for HTTP/0.9), the target (fragment
 /// and all; `$request_uri`), and the header lines with their names'
 /// spelling and order, which the proxy passes on as nginx does (a
@@ -31,6 +31,8 @@ pub struct RawRequest {
     pub protocol: std::ops::Range<usize>,
     /// `None`: the request line never came whole.
     pub target: Option<std::ops::Range<usize>>,
+    /// The host of an absolute-form target (`GET http://host/path`).
+    pub host: Option<std::ops::Range<usize>>,
     /// Name and value of each kept header line, in the order received.
     pub lines: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
 }
@@ -48,6 +50,11 @@ impl RawRequest {
     pub fn target(&self) -> Option<Bytes> {
         let range = self.target.clone()?;
         (range.end <= self.head.len()).then(|| self.head.slice(range))
+    }
+
+    /// The host of an absolute-form target.
+    pub fn target_host(&self) -> Option<&[u8]> {
+        self.head.get(self.host.clone()?)
     }
 
     /// Each header line's name and value, in the order received.

@@ -253,7 +253,7 @@ fn builtin_value<'c>(ctx: &'c Ctx<'_>, builtin: Builtin) -> Option<Cow<'c, [u8]>
                 .map_or(String::new(), |l| l.port().to_string()),
         ),
         B::ServerName => Some(ctx.server.primary_name()),
-        B::ServerProtocol => match ctx.parts.extensions.get::<crate::serve::RawRequest>() {
+        B::ServerProtocol => match &ctx.head.raw {
             // nginx's is the protocol as sent (`HTTP/1.10`); HTTP/0.9 has none.
             Some(raw) if raw.protocol().is_empty() => None,
             Some(raw) => Some(Cow::Borrowed(raw.protocol())),
@@ -302,7 +302,7 @@ fn builtin_value<'c>(ctx: &'c Ctx<'_>, builtin: Builtin) -> Option<Cow<'c, [u8]>
         B::Http2 => Some(Cow::Borrowed(ctx.conn.http2.unwrap_or("").as_bytes())),
         B::Request => {
             // The line as received, when the codec kept it.
-            if let Some(raw) = ctx.parts.extensions.get::<crate::serve::RawRequest>() {
+            if let Some(raw) = &ctx.head.raw {
                 return Some(Cow::Borrowed(raw.line()));
             }
             let mut line = ctx.head.method.as_str().as_bytes().to_vec();

@@ -224,6 +224,7 @@ async fn answer_refusal(
         status,
         message,
         mut parts,
+        raw,
         lingering,
     } = refusal;
     parts.extensions.insert(Refused {
@@ -233,7 +234,15 @@ async fn answer_refusal(
     });
     let method = parts.method.clone();
     let version = parts.version;
-    let result = handler::respond(parts, empty_body(), None, conn.clone(), shared.clone()).await;
+    let result = handler::respond(
+        parts,
+        Some(raw),
+        empty_body(),
+        None,
+        conn.clone(),
+        shared.clone(),
+    )
+    .await;
     let response = match result {
         Ok(response) => response,
         Err(abort) => {
@@ -322,6 +331,7 @@ async fn serve_request(
             status: 400,
             message: "client sent invalid chunked body".into(),
             parts: head.parts,
+            raw: head.raw,
             lingering: false,
         };
         return answer_refusal(io, refusal, conn, shared, settings, true).await;
@@ -339,7 +349,15 @@ async fn serve_request(
         (None, None)
     };
     let body = RequestBody::new(io.clone()).boxed();
-    let result = handler::respond(head.parts, body, upgrade, conn.clone(), shared.clone()).await;
+    let result = handler::respond(
+        head.parts,
+        Some(head.raw),
+        body,
+        upgrade,
+        conn.clone(),
+        shared.clone(),
+    )
+    .await;
     let response = match result {
         Ok(response) => response,
         Err(abort) => {

@@ -13,7 +13,7 @@ use crate::serve::RawRequest;
 use bytes::{Bytes, BytesMut};
 use http::header::{HeaderName, HeaderValue};
 use http::request::Parts;
-use http::{Method, Request, Uri, Version};
+use http::{Method, Request, Version};
 use std::ops::Range;
 
 /// nginx's `NGX_MAX_ERROR_STR - 300`: how much of a too long header line
@@ -57,6 +57,8 @@ pub enum Framing {
 #[derive(Debug)]
 pub struct Head {
     pub parts: Parts,
+    /// The head as received.
+    pub raw: RawRequest,
     pub framing: Framing,
     /// `Expect: 100-continue` on HTTP/1.1 or later.
     pub expect_continue: bool,
@@ -73,6 +75,7 @@ pub struct Refusal {
     /// What is known of the request (for the page, the log line and the
     /// server choice).
     pub parts: Parts,
+    pub raw: RawRequest,
     /// nginx reads (and drops) what the client still sends before closing.
     pub lingering: bool,
 }
@@ -257,10 +260,8 @@ impl HeadReader {
             // nginx logs (and `$request` shows) the whole buffer.
             let line = self.line.start..self.buf_end.min(buf.len()).max(self.line.start);
             let mut refusal = self.refuse(buf, 414, "client sent too long URI".into(), false);
-            if let Some(raw) = refusal.parts.extensions.get_mut::<RawRequest>() {
-                raw.line = line;
-                raw.protocol = 0..0;
-            }
+            refusal.raw.line = line;
+            refusal.raw.protocol = 0..0;
             return refusal;
         }
         let message = match self.header.name_start {
@@ -282,7 +283,7 @@ impl HeadReader {
     /// of an absolute-form target.
     fn check_line(&mut self, buf: &[u8]) -> Option<Box<Refusal>> {
         let host_end = self.line.host_end?;
-        match uri::validate_host(&buf[self.line.host_start..host_end]) {
+        match uri::valid_host_len(&buf[self.line.host_start..host_end]) {
             Some(_) => None,
             None => Some(self.refuse(
                 buf,
@@ -316,7 +317,7 @@ impl HeadReader {
                 );
                 return Some(self.refuse(buf, 400, message, false));
             }
-            if uri::validate_host(value).is_none() {
+            if uri::valid_host_len(value).is_none() {
                 self.lines.push(line);
                 self.host = Some(index);
                 return Some(self.refuse(
@@ -421,10 +422,11 @@ impl HeadReader {
             .lines
             .iter()
             .any(|line| buf[line.name.clone()].eq_ignore_ascii_case(b"upgrade"));
-        let raw = whole.split_to(self.pos).freeze();
-        let parts = self.parts(&raw, version < 1000);
+        let bytes = whole.split_to(self.pos).freeze();
+        let (parts, raw) = self.parts(&bytes, version < 1000);
         Step::Head(Box::new(Head {
             parts,
+            raw,
             framing,
             expect_continue,
             wants_upgrade,
@@ -432,19 +434,23 @@ impl HeadReader {
     }
 
     fn refuse(&mut self, buf: &[u8], status: u16, message: String, http09: bool) -> Box<Refusal> {
+        let (parts, raw) = self.parts(&Bytes::copy_from_slice(buf), http09);
         Box::new(Refusal {
             status,
             message,
-            parts: self.parts(&Bytes::copy_from_slice(buf), http09),
+            parts,
+            raw,
             lingering: false,
         })
     }
 
-    /// What is known of the request as `Parts`: the method and target once
-    /// parsed, the headers kept so far, and the head as received. `raw`
-    /// holds the head from its first byte; the target and header values
-    /// share its memory.
-    fn parts(&self, raw: &Bytes, http09: bool) -> Parts {
+    /// What is known of the request as `Parts`: the method and version
+    /// once parsed and the headers kept so far (their values share `raw`'s
+    /// memory), and the head as received, `raw` holding it from its first
+    /// byte. The Parts' Uri stays `/`: rginx reads the target and its host
+    /// from the RawRequest (parsing it into a Uri cost as much as the rest
+    /// of the head).
+    fn parts(&self, raw: &Bytes, http09: bool) -> (Parts, RawRequest) {
         let buf = &raw[..];
         let line = &self.line;
         let method_known = line.method_end > line.start;
@@ -465,13 +471,13 @@ impl HeadReader {
             let start = line.schema_start.unwrap_or(line.uri_start);
             start..line.target_end.max(start)
         });
+        let host = match (self.line_done, line.host_end) {
+            (true, Some(end)) => Some(line.host_start..end.max(line.host_start)),
+            _ => None,
+        };
         let mut request = Request::new(());
         *request.method_mut() = method;
         *request.version_mut() = version;
-        *request.uri_mut() = match target.clone().filter(|t| t.end <= raw.len()) {
-            Some(range) => target_uri(raw.slice(range)),
-            None => Uri::from_static("/"),
-        };
         let headers = request.headers_mut();
         headers.reserve(self.lines.len());
         for line in &self.lines {
@@ -484,7 +490,7 @@ impl HeadReader {
                 headers.append(name, value);
             }
         }
-        let (mut parts, ()) = request.into_parts();
+        let (parts, ()) = request.into_parts();
         let (request_line, protocol) = if self.line_done {
             let end = line.end.unwrap_or(line.start);
             let protocol = line
@@ -502,18 +508,19 @@ impl HeadReader {
                 .unwrap_or(read.len());
             (start..start + end, 0..0)
         };
-        parts.extensions.insert(RawRequest {
+        let raw = RawRequest {
             head: raw.clone(),
             line: request_line,
             protocol,
             target,
+            host,
             lines: self
                 .lines
                 .iter()
                 .map(|line| (line.name.clone(), line.value.clone()))
                 .collect(),
-        });
-        parts
+        };
+        (parts, raw)
     }
 
     /// What is known when the client stops sending (closes, or times out):
@@ -548,32 +555,6 @@ fn parse_length(value: &[u8]) -> Option<u64> {
     (length <= i64::MAX as u64).then_some(length)
 }
 
-/// The target as an `http::Uri` (rginx reads the raw bytes from
-/// `RawRequest`; the Uri only has to carry the host of an absolute-form
-/// target). Bytes the http crate refuses are percent-encoded.
-fn target_uri(target: Bytes) -> Uri {
-    if target.is_empty() {
-        return Uri::from_static("/");
-    }
-    if let Ok(uri) = Uri::from_maybe_shared(target.clone()) {
-        return uri;
-    }
-    let mut escaped = Vec::with_capacity(target.len() * 3);
-    for &b in &target[..] {
-        if b.is_ascii_graphic()
-            && !matches!(
-                b,
-                b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
-            )
-        {
-            escaped.push(b);
-        } else {
-            escaped.extend_from_slice(format!("%{b:02X}").as_bytes());
-        }
-    }
-    Uri::try_from(escaped).unwrap_or_else(|_| Uri::from_static("/"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -601,8 +582,8 @@ mod tests {
         }
     }
 
-    fn request_line(parts: &Parts) -> String {
-        String::from_utf8_lossy(parts.extensions.get::<RawRequest>().unwrap().line()).into_owned()
+    fn request_line(raw: &RawRequest) -> String {
+        String::from_utf8_lossy(raw.line()).into_owned()
     }
 
     #[test]
@@ -620,7 +601,7 @@ mod tests {
         assert_eq!(head.parts.method, Method::POST);
         assert_eq!(head.parts.version, Version::HTTP_11);
         assert_eq!(head.parts.headers["x-tab"], "\tv");
-        let raw = head.parts.extensions.get::<RawRequest>().unwrap();
+        let raw = &head.raw;
         assert_eq!(raw.target().unwrap(), &b"/x?y"[..]);
         let lines: Vec<_> = raw.header_lines().collect();
         assert_eq!(
@@ -631,7 +612,7 @@ mod tests {
                 (b"X-Tab", b"\tv")
             ]
         );
-        assert_eq!(request_line(&head.parts), "POST /x?y HTTP/1.1");
+        assert_eq!(request_line(&head.raw), "POST /x?y HTTP/1.1");
     }
 
     #[test]
@@ -642,16 +623,11 @@ mod tests {
         );
         let head10 = head(b"GET / HTTP/1.10\r\nHost: a\r\n\r\n");
         assert_eq!(head10.parts.version, Version::HTTP_11);
-        let protocol = head10
-            .parts
-            .extensions
-            .get::<RawRequest>()
-            .unwrap()
-            .protocol();
+        let protocol = head10.raw.protocol();
         assert_eq!(protocol, b"HTTP/1.10");
         let head09 = head(b"GET /\r\n");
         assert_eq!(head09.parts.version, Version::HTTP_09);
-        assert_eq!(request_line(&head09.parts), "GET /");
+        assert_eq!(request_line(&head09.raw), "GET /");
     }
 
     #[test]
@@ -765,12 +741,9 @@ mod tests {
     #[test]
     fn refused_lines_keep_what_nginx_logs() {
         let r = refusal(b"get / HTTP/1.1\r\nHost: a\r\n\r\n");
-        assert_eq!(request_line(&r.parts), "get / HTTP/1.1");
+        assert_eq!(request_line(&r.raw), "get / HTTP/1.1");
         let r = refusal(b"\x16\x03\x01\x00");
-        assert_eq!(
-            r.parts.extensions.get::<RawRequest>().unwrap().line(),
-            b"\x16\x03\x01\x00"
-        );
+        assert_eq!(r.raw.line(), b"\x16\x03\x01\x00");
         let r = refusal(b"GET / HTTP/2.0\r\n\r\n");
         assert_eq!(r.status, 505);
         assert_eq!(r.parts.version, Version::HTTP_10);
@@ -797,7 +770,7 @@ mod tests {
         let r = refusal_with(&input, small());
         assert_eq!(r.status, 414);
         // nginx's `$request` is the buffer the line filled.
-        assert_eq!(request_line(&r.parts).len(), 1024);
+        assert_eq!(request_line(&r.raw).len(), 1024);
         // A line of exactly the large size (CR LF included) fits.
         let mut input = b"GET /".to_vec();
         input.extend(std::iter::repeat_n(b'a', 1024 - 16));
@@ -858,18 +831,10 @@ mod tests {
     }
 
     #[test]
-    fn odd_targets_still_give_a_uri() {
+    fn odd_targets_keep_their_bytes_and_host() {
         let h = head(b"GET /a\xffb\"c HTTP/1.1\r\nHost: a\r\n\r\n");
-        assert_eq!(
-            h.parts
-                .extensions
-                .get::<RawRequest>()
-                .unwrap()
-                .target()
-                .unwrap(),
-            &b"/a\xffb\"c"[..]
-        );
+        assert_eq!(h.raw.target().unwrap(), &b"/a\xffb\"c"[..]);
         let h = head(b"GET http://Named.test:99/x HTTP/1.1\r\nHost: a\r\n\r\n");
-        assert_eq!(h.parts.uri.host(), Some("Named.test"));
+        assert_eq!(h.raw.target_host(), Some(&b"Named.test"[..]));
     }
 }
