@@ -79,11 +79,15 @@ pub async fn serve(
     conn: Arc<ConnInfo>,
     shared: Arc<Shared>,
     settings: Settings,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) {
     let io = SharedIo::new(stream);
     let accepted = Instant::now();
     let mut drain: Option<Instant> = stop.borrow().then(Instant::now);
+    // One wait for the worker's stop for the connection's life: a new
+    // `changed()` per request registered with the channel every time,
+    // which showed in profiles.
+    let mut stopping = std::pin::pin!(stopped(stop));
     let mut first = true;
     // One idle timer for the connection's life, moved on for each wait:
     // moving a tokio timer later is an atomic store, while a new timer per
@@ -97,7 +101,7 @@ pub async fn serve(
                 &settings,
                 first,
                 accepted,
-                &mut stop,
+                stopping.as_mut(),
                 &mut drain,
                 idle.as_mut(),
             )
@@ -125,7 +129,7 @@ pub async fn serve(
         match next {
             Next::KeepAlive => {}
             Next::Close { linger, tuning } => {
-                close(&io, linger, &tuning, &mut stop).await;
+                close(&io, linger, &tuning, stopping.as_mut(), drain.is_some()).await;
                 return;
             }
             Next::Done => return,
@@ -139,6 +143,15 @@ pub async fn serve(
     }
 }
 
+/// Resolves once the worker is told to stop (or its stop channel is gone).
+async fn stopped(mut stop: watch::Receiver<bool>) {
+    while !*stop.borrow_and_update() {
+        if stop.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
 /// Waits for the first bytes of a request; `false`: close the connection
 /// (the client left, the wait timed out, or the worker is draining).
 async fn wait_request(
@@ -146,7 +159,7 @@ async fn wait_request(
     settings: &Settings,
     first: bool,
     accepted: Instant,
-    stop: &mut watch::Receiver<bool>,
+    mut stopping: std::pin::Pin<&mut impl std::future::Future<Output = ()>>,
     drain: &mut Option<Instant>,
     mut timer: std::pin::Pin<&mut tokio::time::Sleep>,
 ) -> bool {
@@ -164,14 +177,13 @@ async fn wait_request(
         if timer.deadline() != deadline {
             timer.as_mut().reset(deadline);
         }
+        // Biased: the read first (a request that is there wins over a
+        // timer that fired meanwhile), and no random pick per wait.
         tokio::select! {
+            biased;
             read = io.fill() => return matches!(read, Ok(n) if n > 0),
             _ = timer.as_mut() => return false,
-            changed = stop.changed(), if drain.is_none() => {
-                if changed.is_err() || *stop.borrow() {
-                    *drain = Some(Instant::now());
-                }
-            }
+            () = stopping.as_mut(), if drain.is_none() => *drain = Some(Instant::now()),
         }
     }
 }
@@ -670,20 +682,31 @@ impl<'a> Writer<'a> {
                     }
                 },
             };
-            let send_timeout = self.send_timeout;
-            timeout(send_timeout, self.io.write_all(&data[..n]))
-                .await
-                .unwrap_or_else(|_| Err(io::ErrorKind::TimedOut.into()))?;
+            within(self.send_timeout, self.io.write_all(&data[..n])).await?;
             data = &data[n..];
         }
         Ok(())
     }
 
     async fn flush(&mut self) -> io::Result<()> {
-        timeout(self.send_timeout, self.io.flush())
-            .await
-            .unwrap_or_else(|_| Err(io::ErrorKind::TimedOut.into()))
+        within(self.send_timeout, self.io.flush()).await
     }
+}
+
+/// `send_timeout` around a write: the timer is armed only when the write
+/// cannot complete at once (a timer per write showed in profiles, and most
+/// writes go straight into the socket buffer).
+async fn within<T>(
+    limit: Duration,
+    write: impl std::future::Future<Output = io::Result<T>>,
+) -> io::Result<T> {
+    let mut write = std::pin::pin!(write);
+    if let Poll::Ready(done) = poll_fn(|cx| Poll::Ready(write.as_mut().poll(cx))).await {
+        return done;
+    }
+    timeout(limit, write)
+        .await
+        .unwrap_or_else(|_| Err(io::ErrorKind::TimedOut.into()))
 }
 
 /// nginx's discard of an unread request body: read and drop it, waiting
@@ -713,7 +736,13 @@ async fn discard_body(io: &SharedIo, tuning: &Tuning) -> bool {
 /// and drop what comes until the client closes, it pauses for
 /// `lingering_timeout`, `lingering_time` passes, or the worker drains.
 /// `lingering_close always` lingers whatever the client does, `off` never.
-async fn close(io: &SharedIo, linger: bool, tuning: &Tuning, stop: &mut watch::Receiver<bool>) {
+async fn close(
+    io: &SharedIo,
+    linger: bool,
+    tuning: &Tuning,
+    mut stopping: std::pin::Pin<&mut impl std::future::Future<Output = ()>>,
+    stopped_already: bool,
+) {
     let linger = match tuning.lingering_close {
         LingeringClose::Off => false,
         LingeringClose::On => linger || io.readable_now(),
@@ -738,7 +767,7 @@ async fn close(io: &SharedIo, linger: bool, tuning: &Tuning, stop: &mut watch::R
                     return;
                 }
             }
-            _ = stop.changed() => return,
+            () = stopping.as_mut(), if !stopped_already => return,
         }
     }
 }
