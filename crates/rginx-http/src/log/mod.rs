@@ -568,7 +568,7 @@ pub fn log_request(ctx: &Ctx<'_>, extra: u64) -> pending::PendingLog {
         pending.lines.push(pending::Line { rendered, sink });
     }
     if !pending.is_empty() {
-        pending.errors = Some(detach(ctx));
+        pending.errors = Some(Box::new(detach(ctx)));
     }
     pending
 }

@@ -43,7 +43,9 @@ pub struct PendingLog {
     /// Bytes nginx counts that are not part of this response (an interim
     /// `100 Continue`).
     pub(super) extra: u64,
-    pub(super) errors: Option<Detached>,
+    /// The error log for a line that cannot be written (boxed: a pending
+    /// log moves with its request's outcome, and this is rarely used).
+    pub(super) errors: Option<Box<Detached>>,
 }
 
 impl PendingLog {
