@@ -232,46 +232,46 @@ pub fn builtin_page(outcome: &mut Outcome) {
 }
 
 /// What the log phase sees of a response: its status, every header as it
-/// goes out, and the bytes (`$body_bytes_sent`, `$bytes_sent`) it carries.
-pub fn response_info(outcome: &Outcome) -> super::request::ResponseInfo {
+/// goes out (only when some `$sent_http_*` variable can ask for them:
+/// copying them for nothing showed in profiles), and the bytes
+/// (`$body_bytes_sent`, `$bytes_sent`) it carries.
+pub fn response_info(outcome: &Outcome, with_headers: bool) -> super::request::ResponseInfo {
+    use crate::serve::answer::{KEEP_ALIVE, Line};
     use http::header;
     let status = super::special_response::wire_status(outcome.status);
-    let mut headers = Vec::new();
-    if let Some(value) = outcome
-        .content_type
-        .as_ref()
-        .and_then(|t| HeaderValue::from_str(t).ok())
-    {
-        headers.push((header::CONTENT_TYPE, value));
-    }
     let length = outcome
         .body
         .as_ref()
         .and_then(super::request::OutBody::known_len);
-    if let Some(length) = length {
-        headers.push((header::CONTENT_LENGTH, HeaderValue::from(length)));
-    }
-    if let Some(value) = &outcome.last_modified {
-        headers.push((header::LAST_MODIFIED, value.clone()));
-    }
-    if let Some(value) = &outcome.location {
-        headers.push((header::LOCATION, value.clone()));
-    }
-    headers.push((
-        header::CONNECTION,
-        HeaderValue::from_static(if outcome.close { "close" } else { "keep-alive" }),
-    ));
-    if let Some(timeout) = outcome.keepalive_header
-        && let Ok(value) = HeaderValue::from_str(&format!("timeout={timeout}"))
-    {
-        headers.push((http::HeaderName::from_static("keep-alive"), value));
-    }
-    headers.extend(outcome.headers.iter().cloned());
-    let body_bytes = if outcome.head_only {
-        0
-    } else {
-        length.unwrap_or(0)
-    };
+    let fixed = [
+        outcome
+            .content_type
+            .as_deref()
+            .filter(|t| t.bytes().all(|b| b == b'\t' || (32..127).contains(&b)))
+            .map(|t| (&header::CONTENT_TYPE, Line::Text(t))),
+        length.map(|n| (&header::CONTENT_LENGTH, Line::Number(n))),
+        outcome
+            .last_modified
+            .as_ref()
+            .map(|v| (&header::LAST_MODIFIED, Line::Value(v))),
+        outcome
+            .location
+            .as_ref()
+            .map(|v| (&header::LOCATION, Line::Value(v))),
+        Some((
+            &header::CONNECTION,
+            Line::Static(if outcome.close { "close" } else { "keep-alive" }),
+        )),
+        outcome
+            .keepalive_header
+            .map(|n| (&KEEP_ALIVE, Line::Timeout(n))),
+    ];
+    let lines = fixed.into_iter().flatten().chain(
+        outcome
+            .headers
+            .iter()
+            .map(|(name, value)| (name, Line::Value(value))),
+    );
     // The head as written: status line, Server and Date, the headers, and
     // the blank line.
     let reason = super::special_response::reason_phrase(status).unwrap_or("");
@@ -283,10 +283,19 @@ pub fn response_info(outcome: &Outcome) -> super::request::ResponseInfo {
     let mut head = "HTTP/1.1 000 \r\n".len() + reason.len();
     head += "Server: \r\n".len() + server;
     head += "Date: Mon, 01 Jan 2024 00:00:00 GMT\r\n".len();
-    for (name, value) in &headers {
-        head += name.as_str().len() + 2 + value.len() + 2;
+    let mut headers = Vec::new();
+    for (name, line) in lines {
+        head += name.as_str().len() + 2 + line.wire_len() + 2;
+        if with_headers && let Some(value) = line.to_value() {
+            headers.push((name.clone(), value));
+        }
     }
     head += 2;
+    let body_bytes = if outcome.head_only {
+        0
+    } else {
+        length.unwrap_or(0)
+    };
     super::request::ResponseInfo {
         status,
         headers,

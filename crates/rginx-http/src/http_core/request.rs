@@ -538,7 +538,10 @@ pub async fn process(
     if head.method == Method::HEAD {
         outcome.head_only = true;
     }
-    ctx.response = Some(header_filter::response_info(&outcome));
+    ctx.response = Some(header_filter::response_info(
+        &outcome,
+        http.variables.sent_headers_used,
+    ));
     // The codec writes the response and closes the connection with the
     // settings of the location the request ended in.
     outcome.tuning = Some(ctx.loc_conf().limits.tuning());

@@ -90,6 +90,7 @@ pub static KEEP_ALIVE: HeaderName = HeaderName::from_static("keep-alive");
 #[derive(Clone, Copy, Debug)]
 pub enum Line<'a> {
     Static(&'static str),
+    Text(&'a str),
     Value(&'a HeaderValue),
     Number(u64),
     /// `timeout=N`.
@@ -102,6 +103,7 @@ impl Line<'_> {
         use bytes::BufMut;
         match self {
             Line::Static(s) => out.put_slice(s.as_bytes()),
+            Line::Text(s) => out.put_slice(s.as_bytes()),
             Line::Value(v) => out.put_slice(v.as_bytes()),
             Line::Number(n) => out.put_slice(itoa::Buffer::new().format(*n).as_bytes()),
             Line::Timeout(n) => {
@@ -115,6 +117,7 @@ impl Line<'_> {
     pub fn to_value(&self) -> Option<HeaderValue> {
         Some(match self {
             Line::Static(s) => HeaderValue::from_static(s),
+            Line::Text(s) => HeaderValue::from_str(s).ok()?,
             Line::Value(v) => (*v).clone(),
             Line::Number(n) => HeaderValue::from(*n),
             Line::Timeout(n) => HeaderValue::from_str(&format!("timeout={n}")).ok()?,
@@ -124,7 +127,7 @@ impl Line<'_> {
     /// Whether the value is `token`, ignoring case.
     pub fn is(&self, token: &str) -> bool {
         match self {
-            Line::Static(s) => s.eq_ignore_ascii_case(token),
+            Line::Static(s) | Line::Text(s) => s.eq_ignore_ascii_case(token),
             Line::Value(v) => v.as_bytes().eq_ignore_ascii_case(token.as_bytes()),
             Line::Number(_) | Line::Timeout(_) => false,
         }
@@ -135,8 +138,18 @@ impl Line<'_> {
         match self {
             Line::Number(n) => Some(*n),
             Line::Value(v) => v.to_str().ok()?.parse().ok(),
-            Line::Static(s) => s.parse().ok(),
+            Line::Static(s) | Line::Text(s) => s.parse().ok(),
             Line::Timeout(_) => None,
+        }
+    }
+
+    /// The value's length on the wire.
+    pub fn wire_len(&self) -> usize {
+        match self {
+            Line::Static(s) | Line::Text(s) => s.len(),
+            Line::Value(v) => v.len(),
+            Line::Number(n) => itoa::Buffer::new().format(*n).len(),
+            Line::Timeout(n) => "timeout=".len() + itoa::Buffer::new().format(*n).len(),
         }
     }
 }

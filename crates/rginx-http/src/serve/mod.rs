@@ -33,8 +33,15 @@ pub struct RawRequest {
     pub target: Option<std::ops::Range<usize>>,
     /// The host of an absolute-form target (`GET http://host/path`).
     pub host: Option<std::ops::Range<usize>>,
-    /// Name and value of each kept header line, in the order received.
-    pub lines: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
+    /// Each kept header line, in the order received.
+    pub lines: Vec<HeaderRange>,
+}
+
+/// Where a header line's name and value are in a request head.
+#[derive(Clone, Debug, Default)]
+pub struct HeaderRange {
+    pub name: std::ops::Range<usize>,
+    pub value: std::ops::Range<usize>,
 }
 
 impl RawRequest {
@@ -59,8 +66,11 @@ impl RawRequest {
 
     /// Each header line's name and value, in the order received.
     pub fn header_lines(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
-        self.lines.iter().filter_map(|(name, value)| {
-            Some((self.head.get(name.clone())?, self.head.get(value.clone())?))
+        self.lines.iter().filter_map(|line| {
+            Some((
+                self.head.get(line.name.clone())?,
+                self.head.get(line.value.clone())?,
+            ))
         })
     }
 }

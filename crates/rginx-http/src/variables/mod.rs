@@ -121,6 +121,9 @@ pub struct UserVar {
 #[derive(Clone, Debug, Default)]
 pub struct VarRegistry {
     pub user: Vec<UserVar>,
+    /// Some `$sent_http_*` was named: the log phase must keep the
+    /// response's headers for it.
+    pub sent_headers_used: bool,
 }
 
 impl VarRegistry {
@@ -136,6 +139,7 @@ impl VarRegistry {
             return Var::Header(HeaderKey::new(dashed(rest)));
         }
         if let Some(rest) = lower.strip_prefix("sent_http_") {
+            self.sent_headers_used = true;
             return Var::SentHeader(dashed(rest));
         }
         if let Some(rest) = lower.strip_prefix("upstream_http_") {

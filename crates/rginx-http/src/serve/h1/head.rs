@@ -10,11 +10,12 @@
 use super::parse::{HeaderEvent, HeaderLine, LineError, RequestLine};
 use crate::http_core::uri;
 use crate::serve::RawRequest;
+// A header line kept: its name and value in the buffer.
+use crate::serve::HeaderRange as Line;
 use bytes::{Bytes, BytesMut};
 use http::header::{HeaderName, HeaderValue};
 use http::request::Parts;
 use http::{Method, Request, Version};
-use std::ops::Range;
 
 /// nginx's `NGX_MAX_ERROR_STR - 300`: how much of a too long header line
 /// its message quotes.
@@ -102,13 +103,6 @@ const UNIQUE: [&str; 10] = [
     "expect",
     "authorization",
 ];
-
-/// A header line kept: its name and value in the buffer.
-#[derive(Clone, Debug)]
-struct Line {
-    name: Range<usize>,
-    value: Range<usize>,
-}
 
 /// Reads one request head, resuming as bytes arrive. Offsets are into the
 /// connection's buffer, whose index 0 is where this request begins.
@@ -423,7 +417,8 @@ impl HeadReader {
             .iter()
             .any(|line| buf[line.name.clone()].eq_ignore_ascii_case(b"upgrade"));
         let bytes = whole.split_to(self.pos).freeze();
-        let (parts, raw) = self.parts(&bytes, version < 1000);
+        let lines = std::mem::take(&mut self.lines);
+        let (parts, raw) = self.parts(&bytes, version < 1000, lines);
         Step::Head(Box::new(Head {
             parts,
             raw,
@@ -434,7 +429,7 @@ impl HeadReader {
     }
 
     fn refuse(&mut self, buf: &[u8], status: u16, message: String, http09: bool) -> Box<Refusal> {
-        let (parts, raw) = self.parts(&Bytes::copy_from_slice(buf), http09);
+        let (parts, raw) = self.parts(&Bytes::copy_from_slice(buf), http09, self.lines.clone());
         Box::new(Refusal {
             status,
             message,
@@ -450,7 +445,7 @@ impl HeadReader {
     /// byte. The Parts' Uri stays `/`: rginx reads the target and its host
     /// from the RawRequest (parsing it into a Uri cost as much as the rest
     /// of the head).
-    fn parts(&self, raw: &Bytes, http09: bool) -> (Parts, RawRequest) {
+    fn parts(&self, raw: &Bytes, http09: bool, lines: Vec<Line>) -> (Parts, RawRequest) {
         let buf = &raw[..];
         let line = &self.line;
         let method_known = line.method_end > line.start;
@@ -479,8 +474,8 @@ impl HeadReader {
         *request.method_mut() = method;
         *request.version_mut() = version;
         let headers = request.headers_mut();
-        headers.reserve(self.lines.len());
-        for line in &self.lines {
+        headers.reserve(lines.len());
+        for line in &lines {
             // Names and values the http crate cannot hold (nginx keeps
             // them with `ignore_invalid_headers off`) are left out.
             if let (Ok(name), Ok(value)) = (
@@ -514,11 +509,7 @@ impl HeadReader {
             protocol,
             target,
             host,
-            lines: self
-                .lines
-                .iter()
-                .map(|line| (line.name.clone(), line.value.clone()))
-                .collect(),
+            lines,
         };
         (parts, raw)
     }
