@@ -244,9 +244,15 @@ fn respond_filtered(
     let sconf = &conf.static_files;
     let size = meta.len();
     let mtime = meta.mtime();
-    let etag = sconf.etag.unwrap_or(true).then(|| etag_of(mtime, size));
+    // The ETag's text becomes its header value without a copy.
+    let etag_value = sconf
+        .etag
+        .unwrap_or(true)
+        .then(|| HeaderValue::from_maybe_shared(Bytes::from(etag_of(mtime, size))).ok())
+        .flatten();
+    let etag = etag_value.as_ref().and_then(|v| v.to_str().ok());
     let content_type = path::content_type(ctx, uri);
-    let last_modified = HeaderValue::from_str(&http_time(mtime)).ok();
+    let last_modified = last_modified_value(mtime);
     let headers = &ctx.parts.headers;
 
     let verdict = conditional::check(
@@ -254,19 +260,23 @@ fn respond_filtered(
         sconf.if_modified_since.unwrap_or(ImsMode::Exact),
         &Validators {
             last_modified: Some(mtime),
-            etag: etag.as_deref(),
+            etag: etag,
         },
     );
-    if let Some(mut answer) = conditional::answer(verdict, conf, &last_modified, etag.as_deref()) {
+    if let Some(mut answer) = conditional::answer(verdict, conf, &last_modified, etag) {
         super::header_filters(ctx, &mut answer);
         return answer;
     }
     let mut outcome = Outcome::status(200, conf);
-    outcome.content_type = Some(content_type.clone());
+    // A multipart body names the file's type in each part.
+    let part_type = headers
+        .contains_key(http::header::RANGE)
+        .then(|| content_type.clone());
+    outcome.content_type = Some(content_type);
     outcome.last_modified = last_modified;
-    outcome
-        .headers
-        .extend(etag.as_deref().and_then(|e| header("etag", e)));
+    if let Some(value) = etag_value.clone() {
+        outcome.headers.push((http::header::ETAG, value));
+    }
     if options.gzip_encoded {
         outcome.headers.extend(header("content-encoding", "gzip"));
     }
@@ -287,7 +297,7 @@ fn respond_filtered(
             &RangeInput {
                 length: size,
                 last_modified: Some(mtime),
-                etag: etag.as_deref(),
+                etag: etag,
                 max_ranges,
             },
         ))
@@ -306,7 +316,10 @@ fn respond_filtered(
             ));
         }
         Some(RangeVerdict::Full) => {
-            outcome.headers.extend(header("accept-ranges", "bytes"));
+            outcome.headers.push((
+                http::header::ACCEPT_RANGES,
+                HeaderValue::from_static("bytes"),
+            ));
             outcome.body = Some(body(
                 &source,
                 vec![Segment::File {
@@ -350,7 +363,7 @@ fn respond_filtered(
             ));
         }
         Some(RangeVerdict::Partial(ranges)) => {
-            let parts = range::multipart(&ranges, &content_type, size);
+            let parts = range::multipart(&ranges, &part_type.unwrap_or_default(), size);
             outcome.status = 206;
             outcome.content_type = Some(parts.content_type);
             let mut segments = Vec::with_capacity(ranges.len() * 2 + 1);
@@ -366,6 +379,26 @@ fn respond_filtered(
         }
     }
     outcome
+}
+
+/// `Last-Modified` for a file's mtime. Files seldom change, so each
+/// thread keeps the value of the last mtime it formatted.
+fn last_modified_value(mtime: i64) -> Option<HeaderValue> {
+    use std::cell::RefCell;
+    thread_local! {
+        static LAST: RefCell<Option<(i64, HeaderValue)>> = const { RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((at, value)) = last.as_ref()
+            && *at == mtime
+        {
+            return Some(value.clone());
+        }
+        let value = HeaderValue::from_str(&http_time(mtime)).ok()?;
+        *last = Some((mtime, value.clone()));
+        Some(value)
+    })
 }
 
 /// A body of known length: nothing is read for HEAD, small bodies are read
