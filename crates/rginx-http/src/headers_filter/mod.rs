@@ -126,6 +126,13 @@ fn add_header(header: &HeaderVal, value: &[u8], outcome: &mut Outcome) {
     match header.kind {
         HeaderKind::Plain | HeaderKind::Multi => {
             if let (false, Ok(value)) = (value.is_empty(), HeaderValue::from_bytes(value)) {
+                // nginx writes the name as configured.
+                let spelled = header.name.as_bytes();
+                if !crate::serve::answer::is_usual_spelling(&name, spelled) {
+                    outcome
+                        .header_case
+                        .push(bytes::Bytes::copy_from_slice(spelled));
+                }
                 outcome.headers.push((name, value));
             }
         }

@@ -145,6 +145,10 @@ pub struct Outcome {
     /// Every other header, in order, sent after `Connection` (`ETag`,
     /// `Accept-Ranges`, `Expires`, `add_header`s ...).
     pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// How to spell header names that nginx writes as it got them rather
+    /// than in its usual capitalisation (`add_header x-name` as
+    /// configured); names not listed get rginx's spelling.
+    pub header_case: Vec<Bytes>,
     /// Close the connection after this response.
     pub close: bool,
     /// `server_tokens` in force where the request ended.

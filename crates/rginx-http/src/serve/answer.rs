@@ -33,6 +33,9 @@ pub struct AnswerHead {
     pub keep_alive_timeout: Option<u64>,
     /// Every other header, in wire order.
     pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// Spellings of header names that differ from the usual ones (as
+    /// configured or as received).
+    pub header_case: Vec<Bytes>,
     /// The body is nginx's built-in page: no `100 Continue` goes first.
     pub no_continue: bool,
     /// Close after this response although `Connection` says keep-alive.
@@ -82,6 +85,60 @@ impl AnswerHead {
     pub fn first(&self, name: &HeaderName) -> Option<Line<'_>> {
         self.lines().find(|(n, _)| *n == name).map(|(_, line)| line)
     }
+}
+
+/// How rginx spells a header name it writes on its own: as nginx spells
+/// its own headers, else each word capitalised.
+pub fn usual_spelling(name: &HeaderName, out: &mut bytes::BytesMut) {
+    use bytes::BufMut;
+    if let Some(spelled) = nginx_spelling(name) {
+        out.put_slice(spelled.as_bytes());
+        return;
+    }
+    let start = out.len();
+    out.put_slice(name.as_str().as_bytes());
+    let mut upper = true;
+    for b in &mut out[start..] {
+        if upper {
+            b.make_ascii_uppercase();
+        }
+        upper = *b == b'-';
+    }
+}
+
+/// Whether `spelled` is how [`usual_spelling`] writes `name`.
+pub fn is_usual_spelling(name: &HeaderName, spelled: &[u8]) -> bool {
+    let mut usual = bytes::BytesMut::with_capacity(spelled.len());
+    usual_spelling(name, &mut usual);
+    usual[..] == *spelled
+}
+
+/// nginx's spelling of the header names it writes itself where the usual
+/// capitalisation of each word differs, and of the common ones (spelled
+/// out so that they cost no per-byte capitalising).
+fn nginx_spelling(name: &HeaderName) -> Option<&'static str> {
+    Some(match name.as_str() {
+        "server" => "Server",
+        "date" => "Date",
+        "content-type" => "Content-Type",
+        "content-length" => "Content-Length",
+        "last-modified" => "Last-Modified",
+        "location" => "Location",
+        "connection" => "Connection",
+        "keep-alive" => "Keep-Alive",
+        "accept-ranges" => "Accept-Ranges",
+        "expires" => "Expires",
+        "cache-control" => "Cache-Control",
+        "vary" => "Vary",
+        "content-encoding" => "Content-Encoding",
+        "content-range" => "Content-Range",
+        "etag" => "ETag",
+        "www-authenticate" => "WWW-Authenticate",
+        "content-md5" => "Content-MD5",
+        "te" => "TE",
+        "x-xss-protection" => "X-XSS-Protection",
+        _ => return None,
+    })
 }
 
 pub static KEEP_ALIVE: HeaderName = HeaderName::from_static("keep-alive");

@@ -419,6 +419,7 @@ fn finish(mut outcome: Outcome, version: Version, keep_alive: bool) -> Answer {
             connection,
             keep_alive_timeout: outcome.keepalive_header.filter(|_| !close),
             headers: std::mem::take(&mut outcome.headers),
+            header_case: std::mem::take(&mut outcome.header_case),
             no_continue: outcome.special_response,
             close_after: outcome.close_after,
         },

@@ -6,7 +6,7 @@
 //! the close instead, and `Connection: close`), no body at all for HEAD,
 //! 1xx, 204 and 304. HTTP/0.9 gets no head.
 
-use crate::serve::answer::{AnswerHead, KEEP_ALIVE, Line};
+use crate::serve::answer::{AnswerHead, KEEP_ALIVE, Line, usual_spelling};
 use bytes::{BufMut, BytesMut};
 use http::header::{self, HeaderName};
 use http::{Method, Version};
@@ -32,50 +32,19 @@ pub struct Plan {
     pub close: bool,
 }
 
-/// nginx's spelling of the header names it writes itself where the usual
-/// capitalisation of each word differs, and of the common ones (spelled
-/// out so that they cost no per-byte capitalising).
-fn nginx_spelling(name: &HeaderName) -> Option<&'static str> {
-    Some(match name.as_str() {
-        "server" => "Server",
-        "date" => "Date",
-        "content-type" => "Content-Type",
-        "content-length" => "Content-Length",
-        "last-modified" => "Last-Modified",
-        "location" => "Location",
-        "connection" => "Connection",
-        "keep-alive" => "Keep-Alive",
-        "accept-ranges" => "Accept-Ranges",
-        "expires" => "Expires",
-        "cache-control" => "Cache-Control",
-        "vary" => "Vary",
-        "content-encoding" => "Content-Encoding",
-        "content-range" => "Content-Range",
-        "etag" => "ETag",
-        "www-authenticate" => "WWW-Authenticate",
-        "content-md5" => "Content-MD5",
-        "te" => "TE",
-        "x-xss-protection" => "X-XSS-Protection",
-        _ => return None,
-    })
-}
-
-/// Writes a header name as nginx spells it, else with each word
-/// capitalised.
-fn put_name(out: &mut BytesMut, name: &HeaderName) {
-    if let Some(spelled) = nginx_spelling(name) {
-        out.put_slice(spelled.as_bytes());
+/// Writes a header name: as the response spells it, else as rginx
+/// spells names.
+fn put_name(out: &mut BytesMut, name: &HeaderName, case: &[bytes::Bytes]) {
+    if !case.is_empty()
+        && let Some(spelled) = case
+            .iter()
+            .rev()
+            .find(|spelled| spelled.eq_ignore_ascii_case(name.as_str().as_bytes()))
+    {
+        out.put_slice(spelled);
         return;
     }
-    let start = out.len();
-    out.put_slice(name.as_str().as_bytes());
-    let mut upper = true;
-    for b in &mut out[start..] {
-        if upper {
-            b.make_ascii_uppercase();
-        }
-        upper = *b == b'-';
-    }
+    usual_spelling(name, out);
 }
 
 /// What the codec knows of the request a response answers.
@@ -182,7 +151,7 @@ fn write_headers(out: &mut BytesMut, response: &AnswerHead, framing: Framing, cl
         if *name == KEEP_ALIVE && framing == Framing::Close {
             continue;
         }
-        put_name(out, name);
+        put_name(out, name, &response.header_case);
         out.put_slice(b": ");
         value.write_to(out);
         out.put_slice(b"\r\n");
@@ -261,6 +230,31 @@ mod tests {
             ),
             "{text}"
         );
+    }
+
+    #[test]
+    fn names_keep_the_spelling_they_came_with() {
+        let mut r = response(
+            200,
+            &[("x-lower", "1"), ("x-mixed", "2"), ("etag", "\"e\"")],
+        );
+        r.header_case = vec![
+            bytes::Bytes::from_static(b"x-lower"),
+            bytes::Bytes::from_static(b"X-MiXeD"),
+        ];
+        let text = head(&plan_of(&r, Some(0)));
+        assert!(
+            text.ends_with("x-lower: 1\r\nX-MiXeD: 2\r\nETag: \"e\"\r\nContent-Length: 0\r\n\r\n"),
+            "{text}"
+        );
+        assert!(crate::serve::answer::is_usual_spelling(
+            &HeaderName::from_static("x-a-b"),
+            b"X-A-B"
+        ));
+        assert!(!crate::serve::answer::is_usual_spelling(
+            &HeaderName::from_static("etag"),
+            b"Etag"
+        ));
     }
 
     #[test]
