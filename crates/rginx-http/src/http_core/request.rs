@@ -585,17 +585,29 @@ pub fn default_server<'a>(config: &'a Config, conn: &ConnInfo) -> Option<&'a Ser
 /// for a wildcard socket shared with specific addresses, the entry of the
 /// address the client actually connected to.
 pub fn find_address<'a>(http: &'a HttpConf, conn: &ConnInfo) -> Option<&'a Address> {
+    // A connection's address entry never changes: found once per
+    // connection rather than per request.
+    let index = *conn
+        .address_index
+        .get_or_init(|| lookup_address(http, conn).map(|found| found.0));
+    http.addresses.get(index?)
+}
+
+fn lookup_address<'a>(http: &'a HttpConf, conn: &ConnInfo) -> Option<(usize, &'a Address)> {
     if let (Some(local), super::listen::ListenAddr::Inet(listen)) = (conn.local, &conn.listen)
         && listen.ip().is_unspecified()
     {
-        let specific = http.addresses.iter().find(|a| {
+        let specific = http.addresses.iter().enumerate().find(|(_, a)| {
             matches!(&a.entry.addr, super::listen::ListenAddr::Inet(addr) if same_socket(*addr, local))
         });
-        if let Some(address) = specific {
-            return Some(address);
+        if let Some(found) = specific {
+            return Some(found);
         }
     }
-    http.addresses.iter().find(|a| a.entry.addr == conn.listen)
+    http.addresses
+        .iter()
+        .enumerate()
+        .find(|(_, a)| a.entry.addr == conn.listen)
 }
 
 fn same_socket(a: SocketAddr, b: SocketAddr) -> bool {

@@ -80,6 +80,9 @@ pub struct ConnInfo {
     /// The peer's address as text (`$remote_addr` of every request on the
     /// connection), written when first asked for.
     peer_text: std::sync::OnceLock<String>,
+    /// The index of the connection's entry in its configuration's address
+    /// table (`request::find_address`), found on first use.
+    pub address_index: std::sync::OnceLock<Option<usize>>,
 }
 
 impl ConnInfo {
@@ -98,6 +101,7 @@ impl ConnInfo {
             http2: None,
             proxy_protocol: None,
             peer_text: std::sync::OnceLock::new(),
+            address_index: std::sync::OnceLock::new(),
         }
     }
 
@@ -116,6 +120,7 @@ impl ConnInfo {
             http2: None,
             proxy_protocol: None,
             peer_text: std::sync::OnceLock::new(),
+            address_index: std::sync::OnceLock::new(),
         }
     }
 
