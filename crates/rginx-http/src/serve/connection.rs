@@ -189,7 +189,9 @@ fn spawn_tls(
     stop_rx: watch::Receiver<bool>,
 ) {
     shared.active_connections.fetch_add(1, Ordering::AcqRel);
-    tokio::spawn(async move {
+    // Boxed: the task then moves a pointer, not the whole handshake state,
+    // when it is spawned and when it ends.
+    tokio::spawn(Box::pin(async move {
         let settings = ConnSettings::for_connection(&shared, &info);
         let mut first = [0u8; 1];
         // nginx waits client_header_timeout for the first byte and for the
@@ -217,7 +219,7 @@ fn spawn_tls(
         }
         info.tls = Some(tls_info);
         spawn_connection(tls, info, shared, stop_rx);
-    });
+    }));
 }
 
 fn spawn_connection<S>(
@@ -230,7 +232,10 @@ fn spawn_connection<S>(
 {
     shared.active_connections.fetch_add(1, Ordering::AcqRel);
     let connection_number = shared.next_connection_number();
-    tokio::spawn(async move {
+    // Boxed: the connection's future is large (18 KiB on a TLS port: every
+    // state of an HTTP/1 request, or hyper's HTTP/2 connection), and the
+    // task would copy it when it is spawned and again as it finishes.
+    tokio::spawn(Box::pin(async move {
         let info = Arc::new(info.numbered(connection_number));
         let settings = ConnSettings::for_connection(&shared, &info);
         let service_info = info.clone();
@@ -275,7 +280,7 @@ fn spawn_connection<S>(
             super::h1::serve(Box::new(stream), info.clone(), shared.clone(), h1, stop_rx).await;
         }
         shared.active_connections.fetch_sub(1, Ordering::AcqRel);
-    });
+    }));
 }
 
 /// Runs a connection until it ends, its keep-alive expires, or (draining)
