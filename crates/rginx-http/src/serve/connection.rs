@@ -4,13 +4,14 @@
 use super::handler::{self, ConnInfo, Shared};
 use super::{DRAIN_GRACE, DRAIN_POLL, ListenSocket, WorkerContext};
 use crate::ssl::accept::{PortProtocol, TlsPorts};
+use bytes::BytesMut;
 use hyper::server::conn::http2;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 use std::time::Instant;
-use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::watch;
 
@@ -182,7 +183,7 @@ fn spawn_proxy_protocol<S>(
 /// or plain HTTP (answered with nginx's 497 page); after the handshake,
 /// ALPN `h2` on an `http2` listen means HTTP/2.
 fn spawn_tls(
-    stream: tokio::net::TcpStream,
+    mut stream: tokio::net::TcpStream,
     mut info: ConnInfo,
     port: Arc<crate::ssl::accept::PortTls>,
     shared: Arc<Shared>,
@@ -193,15 +194,20 @@ fn spawn_tls(
     // when it is spawned and when it ends.
     tokio::spawn(Box::pin(async move {
         let settings = ConnSettings::for_connection(&shared, &info);
-        let mut first = [0u8; 1];
+        let mut first = BytesMut::with_capacity(crate::ssl::accept::FIRST_READ);
         // nginx waits client_header_timeout for the first byte and for the
         // handshake.
-        let peeked = tokio::time::timeout(settings.header_timeout, stream.peek(&mut first)).await;
-        if !matches!(peeked, Ok(Ok(1))) {
+        let read = tokio::time::timeout(settings.header_timeout, stream.read_buf(&mut first)).await;
+        let first_byte = match read {
+            Ok(Ok(_)) => first.first().copied(),
+            _ => None,
+        };
+        let Some(first_byte) = first_byte else {
             shared.active_connections.fetch_sub(1, Ordering::AcqRel);
             return;
-        }
-        if !crate::ssl::accept::is_handshake(first[0]) {
+        };
+        let stream = crate::ssl::accept::Prefixed::new(stream, first.freeze());
+        if !crate::ssl::accept::is_handshake(first_byte) {
             info.plain_on_tls = true;
             shared.active_connections.fetch_sub(1, Ordering::AcqRel);
             spawn_connection(stream, info, shared, stop_rx);

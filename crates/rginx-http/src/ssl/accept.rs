@@ -15,7 +15,12 @@ use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
 use rustls::{ServerConnection, SignatureScheme, SupportedCipherSuite};
 use std::collections::HashMap;
+use std::io;
+use std::os::fd::{AsRawFd, RawFd};
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 /// The protocols offered by ALPN: nginx's list, `h2` first where the
 /// listen has `http2`.
@@ -308,4 +313,80 @@ fn supports(cert: &CertifiedKey, scheme: SignatureScheme) -> bool {
 /// 0x16 is a TLS record, a set high bit an SSLv2-style hello).
 pub fn is_handshake(first: u8) -> bool {
     first == 0x16 || first & 0x80 != 0
+}
+
+/// How much of a TLS port's connection is read to see how it starts: what
+/// rustls asks the socket for in one read, so the handshake takes from the
+/// socket what it took when it read it itself.
+pub const FIRST_READ: usize = 4096;
+
+/// A TLS port's socket with the bytes read to see how the connection starts
+/// (nginx peeks at them instead; reading them saves a `recv` per
+/// connection): they come first, to the handshake or the plain HTTP codec.
+pub struct Prefixed<S> {
+    prefix: bytes::Bytes,
+    inner: S,
+}
+
+impl<S> Prefixed<S> {
+    pub fn new(inner: S, prefix: bytes::Bytes) -> Prefixed<S> {
+        Prefixed { prefix, inner }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Prefixed<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        if !self.prefix.is_empty() {
+            let n = self.prefix.len().min(buf.remaining());
+            buf.put_slice(&self.prefix[..n]);
+            if n == self.prefix.len() {
+                // Not a split: an emptied `Bytes` would keep the buffer.
+                self.prefix = bytes::Bytes::new();
+            } else {
+                bytes::Buf::advance(&mut self.prefix, n);
+            }
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Prefixed<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+impl<S: AsRawFd> AsRawFd for Prefixed<S> {
+    fn as_raw_fd(&self) -> RawFd {
+        self.inner.as_raw_fd()
+    }
 }
