@@ -129,7 +129,16 @@ pub async fn serve(
         match next {
             Next::KeepAlive => {}
             Next::Close { linger, tuning } => {
-                close(&io, linger, &tuning, stopping.as_mut(), drain.is_some()).await;
+                let plain = conn.tls.is_none();
+                close(
+                    &io,
+                    linger,
+                    plain,
+                    &tuning,
+                    stopping.as_mut(),
+                    drain.is_some(),
+                )
+                .await;
                 return;
             }
             Next::Done => return,
@@ -450,8 +459,13 @@ async fn write_response(
         in_flight: _in_flight,
     } = response;
     let mut w = Writer::new(io, tuning);
-    let plan = write::plan(&answer.head, answer.body.exact_len(), answering);
-    let mut out = BytesMut::with_capacity(plan.head.len() + 64);
+    // A small body is copied in behind the head: room for it now rather
+    // than growing the buffer.
+    let small_body = match &answer.body {
+        AnswerBody::Full(bytes) if bytes.len() < w.batch / 4 => bytes.len(),
+        _ => 0,
+    };
+    let mut out = BytesMut::with_capacity(CONTINUE.len() + 512 + small_body + 64);
     {
         let mut io = io.lock();
         // nginx sends `100 Continue` when it starts reading or discarding
@@ -469,9 +483,9 @@ async fn write_response(
         }
         io.continue_ = Continue::No;
     }
-    out.extend_from_slice(&plan.head);
+    let plan = write::write_head(&answer.head, answer.body.exact_len(), answering, &mut out);
     let mut log = ClaimedLog::new(answer.log);
-    log.sent.head = Some(plan.head.len() as u64);
+    log.sent.head = Some(plan.head_len as u64);
     let mut body = match answer.body {
         _ if plan.framing == Framing::None => None,
         AnswerBody::Empty => None,
@@ -739,6 +753,7 @@ async fn discard_body(io: &SharedIo, tuning: &Tuning) -> bool {
 async fn close(
     io: &SharedIo,
     linger: bool,
+    plain: bool,
     tuning: &Tuning,
     mut stopping: std::pin::Pin<&mut impl std::future::Future<Output = ()>>,
     stopped_already: bool,
@@ -748,6 +763,11 @@ async fn close(
         LingeringClose::On => linger || io.readable_now(),
         LingeringClose::Always => true,
     };
+    if !linger && plain {
+        // The close sends the FIN: nginx shuts the socket down only to
+        // linger (TLS still says close_notify first).
+        return;
+    }
     let _ = timeout(tuning.lingering_timeout, io.shutdown()).await;
     if !linger {
         return;

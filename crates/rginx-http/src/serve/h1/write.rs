@@ -24,6 +24,7 @@ pub enum Framing {
 }
 
 /// The head to write and what follows it.
+#[cfg(test)]
 #[derive(Debug)]
 pub struct Plan {
     pub head: BytesMut,
@@ -54,9 +55,37 @@ pub struct Answering<'a> {
     pub version: Version,
 }
 
-/// Lays out the head of a response; `body_len`: the body's length when it
-/// is known before sending.
+/// How a response goes out, its head written already.
+#[derive(Clone, Copy, Debug)]
+pub struct Layout {
+    pub framing: Framing,
+    /// Close the connection after the response.
+    pub close: bool,
+    /// The head's length in bytes.
+    pub head_len: usize,
+}
+
+/// Lays out the head of a response in a buffer of its own.
+#[cfg(test)]
 pub fn plan(response: &AnswerHead, body_len: Option<u64>, request: Answering<'_>) -> Plan {
+    let mut head = BytesMut::new();
+    let layout = write_head(response, body_len, request, &mut head);
+    Plan {
+        head,
+        framing: layout.framing,
+        close: layout.close,
+    }
+}
+
+/// Writes the head of a response at the end of `out`; `body_len`: the
+/// body's length when it is known before sending.
+pub fn write_head(
+    response: &AnswerHead,
+    body_len: Option<u64>,
+    request: Answering<'_>,
+    head: &mut BytesMut,
+) -> Layout {
+    let start = head.len();
     let code = response.status;
     let header_only =
         *request.method == Method::HEAD || (100..200).contains(&code) || code == 204 || code == 304;
@@ -94,17 +123,17 @@ pub fn plan(response: &AnswerHead, body_len: Option<u64>, request: Answering<'_>
         || response.close_after;
     if request.version == Version::HTTP_09 {
         // nginx's header filter writes nothing for HTTP/0.9.
-        return Plan {
-            head: BytesMut::new(),
+        return Layout {
             framing: if header_only {
                 Framing::None
             } else {
                 Framing::Close
             },
             close: true,
+            head_len: 0,
         };
     }
-    let mut head = BytesMut::with_capacity(512);
+    head.reserve(512);
     head.put_slice(b"HTTP/1.1 ");
     let digits = [
         b'0' + (code / 100 % 10) as u8,
@@ -115,17 +144,17 @@ pub fn plan(response: &AnswerHead, body_len: Option<u64>, request: Answering<'_>
     head.put_slice(&digits);
     head.put_slice(response.reason());
     head.put_slice(b"\r\n");
-    write_headers(&mut head, response, framing, close);
+    write_headers(head, response, framing, close);
     if let (Some(length), Framing::Length(_)) = (implied, framing) {
         head.put_slice(b"Content-Length: ");
-        Line::Number(length).write_to(&mut head);
+        Line::Number(length).write_to(head);
         head.put_slice(b"\r\n");
     }
     head.put_slice(b"\r\n");
-    Plan {
-        head,
+    Layout {
         framing,
         close,
+        head_len: head.len() - start,
     }
 }
 
