@@ -27,6 +27,18 @@ pub fn normalise(target: &[u8], merge_slashes: bool) -> Option<ParsedUri> {
     if raw_path.first() != Some(&b'/') || raw_path.contains(&0) {
         return None;
     }
+    // nginx's simple-URI case: nothing to decode, merge or resolve, so the
+    // path is the target's (the general case below costs four buffers).
+    let simple = !raw_path.contains(&b'%')
+        && !raw_path
+            .windows(2)
+            .any(|pair| pair == b"//" || pair == b"/.");
+    if simple {
+        return Some(ParsedUri {
+            path: raw_path.to_vec(),
+            args,
+        });
+    }
     let decoded = percent_decode(raw_path)?;
     let mut segments: Vec<&[u8]> = Vec::new();
     let ends_with_slash = decoded.ends_with(b"/");

@@ -279,6 +279,11 @@ fn needs_escape(b: u8) -> bool {
 /// nginx's `ngx_http_log_escape`: `\xHH` (upper-case hex).
 pub fn escape_default(value: &[u8], out: &mut Vec<u8>) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    // Nearly every value needs no escape: one check, one copy.
+    if !value.iter().any(|&b| needs_escape(b)) {
+        out.extend_from_slice(value);
+        return;
+    }
     for &b in value {
         if needs_escape(b) {
             out.extend_from_slice(&[
