@@ -260,7 +260,10 @@ async fn content(ctx: &mut Ctx<'_>) -> Outcome {
         return crate::empty_gif::content(ctx);
     }
     if crate::proxy::handles(ctx) {
-        return crate::proxy::content(ctx).await;
+        // Boxed: the proxy's future is kilobytes; inline, it made every
+        // request's future (and the memory each connection keeps) that
+        // large, proxied or not.
+        return Box::pin(crate::proxy::content(ctx)).await;
     }
     crate::static_files::content(ctx)
 }
