@@ -42,7 +42,8 @@
 //! - `__onN` makes the next special segment apply to backend N only (e.g.
 //!   `/__on1/__status/502/x`: backend 1 answers 502, the others 200).
 //!
-//! Every response also carries `Server: echo-backend` and `X-Backend: N`.
+//! Every response also carries `Server: echo-backend`, `X-Backend: N` and
+//! `x-lower-case: as-sent` (a name a proxy must pass on as spelled).
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -485,7 +486,7 @@ fn respond(number: usize, port: u16, request: &Received, plan: &Plan, keep_alive
     };
     let mut head = format!(
         "HTTP/1.1 {status} {}\r\nServer: echo-backend\r\nX-Backend: {number}\r\n\
-         Content-Type: text/plain\r\n",
+         x-lower-case: as-sent\r\nContent-Type: text/plain\r\n",
         reason(status)
     );
     if let Some(path) = &plan.redirect {
@@ -575,7 +576,8 @@ mod tests {
             text,
             format!(
                 "HTTP/1.1 200 OK\r\nServer: echo-backend\r\nX-Backend: 1\r\n\
-                 Content-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                 x-lower-case: as-sent\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{body}",
                 body.len()
             )
         );

@@ -260,7 +260,7 @@ fn respond_filtered(
         sconf.if_modified_since.unwrap_or(ImsMode::Exact),
         &Validators {
             last_modified: Some(mtime),
-            etag: etag,
+            etag,
         },
     );
     if let Some(mut answer) = conditional::answer(verdict, conf, &last_modified, etag) {
@@ -297,7 +297,7 @@ fn respond_filtered(
             &RangeInput {
                 length: size,
                 last_modified: Some(mtime),
-                etag: etag,
+                etag,
                 max_ranges,
             },
         ))
