@@ -1,7 +1,7 @@
 //! A connection to a peer: TCP or unix socket (TLS over either for
 //! `proxy_pass https://`), with nginx's send timeout on
-//! writes, the idle-closure check nginx's keepalive module makes
-//! (`recv(MSG_PEEK)`), and the bookkeeping the keep-alive pool needs.
+//! writes, the check for an idle connection closed by its peer, and the
+//! bookkeeping the keep-alive pool needs.
 
 use super::url::PeerAddr;
 use bytes::BytesMut;
@@ -11,7 +11,7 @@ use std::os::fd::AsRawFd;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::io::{AsyncRead, AsyncWrite, Interest, ReadBuf};
 use tokio::net::{TcpStream, UnixStream};
 
 /// The socket: TCP, a unix socket, or TLS over either.
@@ -24,7 +24,7 @@ pub enum Socket {
 }
 
 impl Socket {
-    /// The descriptor underneath (for `SO_KEEPALIVE` and the idle check).
+    /// The descriptor underneath.
     fn raw_fd(&self) -> std::os::fd::RawFd {
         match self {
             Socket::Tcp(s) => s.as_raw_fd(),
@@ -32,6 +32,27 @@ impl Socket {
             Socket::Tls(s) => s.get_ref().0.raw_fd(),
         }
     }
+
+    /// Whether nothing arrived on the transport (no byte, no end): the
+    /// reactor's readiness answers without a system call unless an event
+    /// came since the last read, as nginx's keepalive module learns of a
+    /// closed cached connection from its read event; only then is a byte
+    /// peeked (and the readiness cleared when there is none).
+    fn transport_idle(&self) -> bool {
+        let peeked = match self {
+            Socket::Tcp(s) => s.try_io(Interest::READABLE, || peek(s.as_raw_fd())),
+            Socket::Unix(s) => s.try_io(Interest::READABLE, || peek(s.as_raw_fd())),
+            Socket::Tls(s) => return s.get_ref().0.transport_idle(),
+        };
+        matches!(peeked, Err(err) if err.kind() == io::ErrorKind::WouldBlock)
+    }
+}
+
+/// One byte peeked without waiting: `WouldBlock` when nothing is there.
+fn peek(fd: std::os::fd::RawFd) -> io::Result<usize> {
+    let mut byte = [0u8; 1];
+    let flags = nix::sys::socket::MsgFlags::MSG_PEEK | nix::sys::socket::MsgFlags::MSG_DONTWAIT;
+    nix::sys::socket::recv(fd, &mut byte, flags).map_err(io::Error::from)
 }
 
 impl AsyncRead for Socket {
@@ -177,7 +198,7 @@ impl Conn {
     }
 
     /// Whether an idle connection can be reused: nothing to read and not
-    /// closed by the peer (nginx's keepalive close handler peeks one byte).
+    /// closed by the peer (nginx's keepalive close handler).
     /// Under TLS, nothing decrypted may be waiting either, and any record
     /// arriving while idle (an alert, a late ticket) retires it too.
     pub fn is_reusable(&mut self) -> bool {
@@ -191,13 +212,7 @@ impl Conn {
                 return false;
             }
         }
-        let fd = self.socket.raw_fd();
-        let mut byte = [0u8; 1];
-        let flags = nix::sys::socket::MsgFlags::MSG_PEEK | nix::sys::socket::MsgFlags::MSG_DONTWAIT;
-        matches!(
-            nix::sys::socket::recv(fd, &mut byte, flags),
-            Err(nix::errno::Errno::EAGAIN)
-        )
+        self.socket.transport_idle()
     }
 
     /// Reads what the socket has into `buf`; `Ok(0)` at the end.

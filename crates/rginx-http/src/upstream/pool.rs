@@ -62,8 +62,19 @@ impl Pool {
     /// configuration and name (`None`: a plain one).
     pub fn take(&self, addr: &PeerAddr, tls: Option<&TlsKey>) -> Option<Conn> {
         let mut inner = self.lock();
+        if inner.idle.is_empty() {
+            return None;
+        }
+        let now = Instant::now();
         let timeout = self.conf.timeout;
-        inner.idle.retain(|idle| idle.since.elapsed() < timeout);
+        // Most recently cached first: the expired ones are at the back.
+        while inner
+            .idle
+            .back()
+            .is_some_and(|idle| now.saturating_duration_since(idle.since) >= timeout)
+        {
+            inner.idle.pop_back();
+        }
         while let Some(position) = inner
             .idle
             .iter()
