@@ -9,7 +9,6 @@
 
 use crate::upstream::conn::Conn;
 use bytes::{Bytes, BytesMut};
-use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -20,8 +19,13 @@ pub fn poll_fill(conn: &mut Conn, cx: &mut Context<'_>) -> Poll<io::Result<usize
     conn.poll_fill(cx)
 }
 
-async fn fill(conn: &mut Conn) -> io::Result<usize> {
-    std::future::poll_fn(|cx| poll_fill(conn, cx)).await
+/// More bytes within the read's deadline; `None` when it passed.
+async fn fill_timed(conn: &mut Conn) -> Option<io::Result<usize>> {
+    std::future::poll_fn(|cx| match poll_fill(conn, cx) {
+        Poll::Ready(result) => Poll::Ready(Some(result)),
+        Poll::Pending => conn.poll_read_timeout(cx).map(|()| None),
+    })
+    .await
 }
 
 /// A response head as nginx keeps it.
@@ -71,7 +75,14 @@ pub async fn read_head(
     limit: usize,
     timeout: Duration,
 ) -> Result<ResponseHead, HeadError> {
-    let deadline = tokio::time::Instant::now() + timeout;
+    conn.end_read_timeout();
+    conn.start_read_timeout(timeout);
+    let result = read_head_timed(conn, limit).await;
+    conn.end_read_timeout();
+    result
+}
+
+async fn read_head_timed(conn: &mut Conn, limit: usize) -> Result<ResponseHead, HeadError> {
     loop {
         if let Some(result) = try_parse(&mut conn.buf, limit) {
             let head = result?;
@@ -83,17 +94,17 @@ pub async fn read_head(
         if conn.buf.len() >= limit {
             return Err(HeadError::TooBig);
         }
-        match tokio::time::timeout_at(deadline, fill(conn)).await {
-            Err(_) => return Err(HeadError::TimedOut),
-            Ok(Err(err)) => return Err(HeadError::Io(err)),
-            Ok(Ok(0)) => {
+        match fill_timed(conn).await {
+            None => return Err(HeadError::TimedOut),
+            Some(Err(err)) => return Err(HeadError::Io(err)),
+            Some(Ok(0)) => {
                 // nginx passes an HTTP/0.9 answer that ended already.
                 if !conn.buf.is_empty() && !starts_like_http(&conn.buf) {
                     return Ok(http09());
                 }
                 return Err(HeadError::Closed);
             }
-            Ok(Ok(_)) => {}
+            Some(Ok(_)) => {}
         }
     }
 }
@@ -301,7 +312,6 @@ pub struct UpstreamBody {
     framing: Framing,
     connection_close: bool,
     read_timeout: Duration,
-    timer: Option<Pin<Box<tokio::time::Sleep>>>,
     on_end: Option<OnEnd>,
     on_error: OnError,
     /// An error met while gathering data, reported by the next poll.
@@ -329,7 +339,6 @@ impl UpstreamBody {
             framing,
             connection_close,
             read_timeout,
-            timer: None,
             on_end: Some(on_end),
             on_error,
             pending_error: None,
@@ -375,7 +384,7 @@ impl UpstreamBody {
         };
         match poll_fill(conn, cx) {
             Poll::Ready(Ok(n)) => {
-                self.timer = None;
+                conn.end_read_timeout();
                 Poll::Ready(Ok(n))
             }
             Poll::Ready(Err(err)) => Poll::Ready(Err(format!(
@@ -383,11 +392,8 @@ impl UpstreamBody {
                 rginx_conf::error::os_error_suffix(&err)
             ))),
             Poll::Pending => {
-                let timeout = self.read_timeout;
-                let timer = self
-                    .timer
-                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
-                match timer.as_mut().poll(cx) {
+                conn.start_read_timeout(self.read_timeout);
+                match conn.poll_read_timeout(cx) {
                     Poll::Ready(()) => Poll::Ready(Err(
                         "upstream timed out (110: Connection timed out) while reading upstream"
                             .into(),

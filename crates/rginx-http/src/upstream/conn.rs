@@ -139,6 +139,13 @@ pub struct Conn {
     /// Set for TLS connections.
     pub tls: Option<TlsKey>,
     write_deadline: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// When the read in progress times out (`proxy_read_timeout`).
+    read_deadline: Option<tokio::time::Instant>,
+    /// The timer behind `read_deadline`, kept for the connection's life
+    /// and armed no later than it: a timer made and cancelled for every
+    /// response cost more than the rest of reading it. It may fire early
+    /// (it was armed for an earlier read); it is then moved on.
+    read_timer: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl Conn {
@@ -162,6 +169,8 @@ impl Conn {
             send_timeout: Duration::from_secs(60),
             tls: None,
             write_deadline: None,
+            read_deadline: None,
+            read_timer: None,
         })
     }
 
@@ -178,6 +187,8 @@ impl Conn {
             requests,
             created,
             send_timeout,
+            read_deadline,
+            read_timer,
             ..
         } = self;
         let stream = connector.connect(name, socket).await?;
@@ -189,6 +200,8 @@ impl Conn {
             send_timeout,
             tls: Some(key),
             write_deadline: None,
+            read_deadline,
+            read_timer,
         })
     }
 
@@ -231,6 +244,38 @@ impl Conn {
             }
             Poll::Ready(Err(err)) => Poll::Ready(Err(err)),
             Poll::Pending => Poll::Pending,
+        }
+    }
+
+    /// Starts the time a read may wait, unless it runs already.
+    pub fn start_read_timeout(&mut self, timeout: Duration) {
+        if self.read_deadline.is_none() {
+            self.read_deadline = Some(tokio::time::Instant::now() + timeout);
+        }
+    }
+
+    /// The read that was timed is over.
+    pub fn end_read_timeout(&mut self) {
+        self.read_deadline = None;
+    }
+
+    /// Ready when the timed read has waited past its deadline.
+    pub fn poll_read_timeout(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let Some(deadline) = self.read_deadline else {
+            return Poll::Pending;
+        };
+        let timer = self
+            .read_timer
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+        if timer.deadline() > deadline {
+            timer.as_mut().reset(deadline);
+        }
+        loop {
+            match timer.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(()) if timer.deadline() >= deadline => return Poll::Ready(()),
+                Poll::Ready(()) => timer.as_mut().reset(deadline),
+            }
         }
     }
 

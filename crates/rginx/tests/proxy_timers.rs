@@ -1,0 +1,204 @@
+//! `proxy_read_timeout` on kept upstream connections, from outside: a
+//! cached connection keeps one timer for its life, armed for an earlier
+//! read, and every read must still time out when its own deadline passes,
+//! no sooner (the timer fired for an earlier read is moved on) and no later
+//! (a timer armed for a longer timeout is moved back).
+//!
+//! The real binary runs on 127.0.0.1:21611 (a backend of this test on
+//! 21610), single-process, every wait is bounded, and only the process this
+//! test started is stopped.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::process::{Child, Command};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const RGINX: &str = env!("CARGO_BIN_EXE_rginx");
+const BACKEND: u16 = 21610;
+const PORT: u16 = 21611;
+const WAIT: Duration = Duration::from_secs(10);
+
+/// Answers each request on a connection by its path: `/…/fast` at once,
+/// `/…/delay/MS` after MS milliseconds, `/…/stall` with half of its body,
+/// the rest 1.5 s later.
+fn backend(connections: Arc<AtomicUsize>) {
+    let listener = TcpListener::bind(("127.0.0.1", BACKEND)).expect("bind the backend");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            connections.fetch_add(1, Ordering::SeqCst);
+            std::thread::spawn(move || serve_connection(stream));
+        }
+    });
+}
+
+fn serve_connection(mut stream: TcpStream) {
+    let _ = stream.set_read_timeout(Some(WAIT));
+    let mut pending = Vec::new();
+    loop {
+        let end = loop {
+            if let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
+                break end + 4;
+            }
+            let mut chunk = [0u8; 4096];
+            match stream.read(&mut chunk) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => pending.extend_from_slice(&chunk[..n]),
+            }
+        };
+        let head = String::from_utf8_lossy(&pending[..end]).into_owned();
+        pending.drain(..end);
+        let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+        let reply = |body: &str| {
+            format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            )
+        };
+        let sent = if let Some(ms) = path.split("/delay/").nth(1) {
+            std::thread::sleep(Duration::from_millis(ms.parse().unwrap_or(0)));
+            stream.write_all(reply("late").as_bytes())
+        } else if path.ends_with("/stall") {
+            let whole = reply("0123456789abcdefghij");
+            let (first, rest) = whole.split_at(whole.len() - 10);
+            stream.write_all(first.as_bytes()).and_then(|()| {
+                std::thread::sleep(Duration::from_millis(1500));
+                stream.write_all(rest.as_bytes())
+            })
+        } else {
+            stream.write_all(reply("fast").as_bytes())
+        };
+        if sent.is_err() {
+            return;
+        }
+    }
+}
+
+struct Rginx {
+    dir: PathBuf,
+    child: Child,
+}
+
+impl Rginx {
+    fn start() -> Rginx {
+        let dir = std::env::temp_dir().join(format!("rginx-proxy-timers-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("logs")).unwrap();
+        for path in [&dir, &dir.join("logs")] {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let conf = dir.join("nginx.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "daemon off;\nmaster_process off;\nerror_log logs/error.log;\n\
+                 pid logs/nginx.pid;\nevents {{}}\nhttp {{\n    access_log off;\n    \
+                 upstream backend {{ server 127.0.0.1:{BACKEND}; keepalive 1; }}\n    \
+                 server {{\n        listen 127.0.0.1:{PORT};\n        \
+                 proxy_http_version 1.1;\n        proxy_set_header Connection \"\";\n        \
+                 location /short/ {{ proxy_pass http://backend; proxy_read_timeout 600ms; }}\n        \
+                 location /long/ {{ proxy_pass http://backend; proxy_read_timeout 30s; }}\n    \
+                 }}\n}}\n"
+            ),
+        )
+        .unwrap();
+        let child = Command::new(RGINX)
+            .arg("-p")
+            .arg(format!("{}/", dir.display()))
+            .arg("-c")
+            .arg(&conf)
+            .spawn()
+            .unwrap();
+        let server = Rginx { dir, child };
+        let deadline = Instant::now() + WAIT;
+        while TcpStream::connect(("127.0.0.1", PORT)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "rginx did not start: {}",
+                server.error_log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        server
+    }
+
+    fn error_log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("logs/error.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Rginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Status and body of a GET.
+fn get(path: &str) -> (u16, Vec<u8>) {
+    let mut stream = TcpStream::connect(("127.0.0.1", PORT)).expect("connect");
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no header end in {:?}", String::from_utf8_lossy(&raw)));
+    let status = String::from_utf8_lossy(&raw[..split])
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, raw[split + 4..].to_vec())
+}
+
+#[test]
+fn reads_on_a_kept_connection_time_out_at_their_own_deadline() {
+    let connections = Arc::new(AtomicUsize::new(0));
+    backend(connections.clone());
+    let rginx = Rginx::start();
+
+    // A read that waited armed the connection's timer 30 s ahead; a read
+    // allowed 600 ms on the same connection must not wait for it.
+    assert_eq!(get("/long/fast"), (200, b"fast".to_vec()));
+    let started = Instant::now();
+    let (status, _) = get("/short/delay/1500");
+    assert_eq!(status, 504, "{}", rginx.error_log());
+    assert!(started.elapsed() < Duration::from_millis(1400));
+    assert_eq!(connections.load(Ordering::SeqCst), 1);
+
+    // The timer armed for one read fires while the next waits, before that
+    // one's own deadline: the read goes on.
+    assert_eq!(get("/short/fast"), (200, b"fast".to_vec()));
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(
+        get("/short/delay/400"),
+        (200, b"late".to_vec()),
+        "{}",
+        rginx.error_log()
+    );
+    // The timed-out connection was closed, the next one kept.
+    assert_eq!(connections.load(Ordering::SeqCst), 2);
+
+    // Between reads of a body too.
+    let (status, body) = get("/short/stall");
+    assert_eq!((status, body.len()), (200, 10), "{}", rginx.error_log());
+
+    let log = rginx.error_log();
+    let header_timeouts = log
+        .matches("upstream timed out (110: Connection timed out) while reading response header from upstream")
+        .count();
+    let body_timeouts = log
+        .matches("upstream timed out (110: Connection timed out) while reading upstream")
+        .count();
+    assert_eq!((header_timeouts, body_timeouts), (1, 1), "{log}");
+}
