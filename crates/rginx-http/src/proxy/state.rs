@@ -2,6 +2,7 @@
 //! `$proxy_host`/`$proxy_port` and the `upstream: "..."` part of error-log
 //! lines (nginx's `r->upstream_states` and `u->headers_in`).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 /// One try of one peer (nginx's `ngx_http_upstream_state_t`); an entry
@@ -9,7 +10,7 @@ use std::time::Duration;
 /// redirect proxied again), shown as ` : `.
 #[derive(Clone, Debug, Default)]
 pub struct Attempt {
-    pub peer: Option<String>,
+    pub peer: Option<Arc<str>>,
     /// 0: none yet (`-`).
     pub status: u16,
     pub connect_time: Option<Duration>,

@@ -561,7 +561,7 @@ fn build_group(upstream: &UpstreamConf) -> Result<Group, ConfError> {
                 .flat_map(|s| {
                     s.addrs.iter().map(move |addr| Peer {
                         addr: addr.addr.clone(),
-                        name: addr.name.clone(),
+                        name: Arc::from(addr.name.as_str()),
                         server: s.name.as_bytes().to_vec(),
                         weight: i64::try_from(s.weight).unwrap_or(i64::MAX),
                         max_conns: s.max_conns,
@@ -597,7 +597,7 @@ fn build_group(upstream: &UpstreamConf) -> Result<Group, ConfError> {
             .into_iter()
             .map(|addr| Peer {
                 addr: addr.addr,
-                name: addr.name,
+                name: Arc::from(addr.name),
                 server: Vec::new(),
                 weight: 1,
                 max_conns: 0,

@@ -19,8 +19,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 #[derive(Clone, Debug)]
 pub struct Peer {
     pub addr: PeerAddr,
-    /// nginx's `peer->name`: the address with its port, `$upstream_addr`.
-    pub name: String,
+    /// nginx's `peer->name`: the address with its port, `$upstream_addr`
+    /// (shared with each request's `$upstream_addr`).
+    pub name: Arc<str>,
     /// nginx's `peer->server`: the `server` line's address as written (the
     /// ketama points are derived from it).
     pub server: Vec<u8>,
@@ -87,7 +88,7 @@ pub enum Method {
 #[derive(Debug)]
 pub struct Group {
     /// The upstream's name (`$upstream_addr` when no peer is live).
-    pub name: String,
+    pub name: Arc<str>,
     pub primary: PeerList,
     pub backup: Option<PeerList>,
     pub method: Method,
@@ -123,7 +124,7 @@ impl Group {
             backup.as_ref().map(initial).unwrap_or_default(),
         ];
         Group {
-            name,
+            name: Arc::from(name),
             primary,
             backup,
             method,
@@ -146,7 +147,7 @@ impl Group {
             .map(|(addr, name)| Peer {
                 addr,
                 server: name.as_bytes().to_vec(),
-                name,
+                name: Arc::from(name),
                 weight: 1,
                 max_conns: 0,
                 max_fails: 1,
@@ -198,7 +199,7 @@ pub struct Picked {
     pub backup: bool,
     pub index: usize,
     pub addr: PeerAddr,
-    pub name: String,
+    pub name: Arc<str>,
 }
 
 /// How a try with a peer ended (nginx's `NGX_PEER_*`).
@@ -217,7 +218,9 @@ pub enum Outcome {
 enum MethodState {
     Plain,
     IpHash {
-        addr: Vec<u8>,
+        /// The bytes hashed: the first three of an IPv4 address, all
+        /// sixteen of an IPv6 one.
+        addr: ([u8; 16], usize),
         hash: u64,
         tries: u32,
     },
@@ -243,11 +246,44 @@ pub struct Selection {
     pub group: Arc<Group>,
     /// The backup list is in use.
     backup: bool,
-    tried: Vec<u64>,
+    tried: Tried,
     current: Option<usize>,
     /// nginx's `pc->tries`: tries left.
     pub tries: usize,
     method: MethodState,
+}
+
+/// The peers a request tried (nginx's `rrp->tried`): one word in place for
+/// the groups of up to 64 peers nearly every configuration has, so that a
+/// request allocates nothing for it.
+#[derive(Debug)]
+enum Tried {
+    Small([u64; 1]),
+    Large(Vec<u64>),
+}
+
+impl Tried {
+    fn new(peers: usize) -> Tried {
+        if peers <= 64 {
+            Tried::Small([0])
+        } else {
+            Tried::Large(vec![0; peers.div_ceil(64)])
+        }
+    }
+
+    fn words(&self) -> &[u64] {
+        match self {
+            Tried::Small(word) => word,
+            Tried::Large(words) => words,
+        }
+    }
+
+    fn words_mut(&mut self) -> &mut [u64] {
+        match self {
+            Tried::Small(word) => word,
+            Tried::Large(words) => words,
+        }
+    }
 }
 
 /// What the request gives the balancers.
@@ -270,12 +306,20 @@ impl Selection {
         let method = match &group.method {
             Method::RoundRobin | Method::LeastConn => MethodState::Plain,
             Method::IpHash => {
-                let addr = match inputs.client {
-                    Some(std::net::IpAddr::V4(v4)) => v4.octets()[..3].to_vec(),
-                    Some(std::net::IpAddr::V6(v6)) => v6.octets().to_vec(),
+                let mut bytes = [0u8; 16];
+                let len = match inputs.client {
+                    Some(std::net::IpAddr::V4(v4)) => {
+                        bytes[..3].copy_from_slice(&v4.octets()[..3]);
+                        3
+                    }
+                    Some(std::net::IpAddr::V6(v6)) => {
+                        bytes = v6.octets();
+                        16
+                    }
                     // nginx's pseudo address for unix-socket clients.
-                    None => vec![0, 0, 0],
+                    None => 3,
                 };
+                let addr = (bytes, len);
                 MethodState::IpHash {
                     addr,
                     hash: 89,
@@ -301,7 +345,7 @@ impl Selection {
         Selection {
             group,
             backup: false,
-            tried: vec![0; longest.div_ceil(64).max(1)],
+            tried: Tried::new(longest),
             current: None,
             tries,
             method,
@@ -309,11 +353,11 @@ impl Selection {
     }
 
     fn is_tried(&self, i: usize) -> bool {
-        self.tried[i / 64] & (1 << (i % 64)) != 0
+        self.tried.words()[i / 64] & (1 << (i % 64)) != 0
     }
 
     fn set_tried(&mut self, i: usize) {
-        self.tried[i / 64] |= 1 << (i % 64);
+        self.tried.words_mut()[i / 64] |= 1 << (i % 64);
     }
 
     /// nginx's `peer.get`: the next peer to try, or `None` when no peer is
@@ -377,7 +421,7 @@ impl Selection {
             return None;
         }
         self.backup = true;
-        self.tried.iter_mut().for_each(|word| *word = 0);
+        self.tried.words_mut().iter_mut().for_each(|word| *word = 0);
         Some(())
     }
 
@@ -443,10 +487,10 @@ impl Selection {
         }
         let now = now();
         let mut h = *hash;
-        let addr = addr.clone();
+        let (bytes, len) = *addr;
         let states = &mut state[usize::from(self.backup)];
         let chosen = loop {
-            for &byte in &addr {
+            for &byte in &bytes[..len] {
                 h = (h * 113 + u64::from(byte)) % 6271;
             }
             let w = (h % list.total_weight as u64) as i64;
@@ -851,7 +895,7 @@ mod tests {
         let addr: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
         Peer {
             addr: PeerAddr::Inet(addr),
-            name: addr.to_string(),
+            name: addr.to_string().into(),
             server: addr.to_string().into_bytes(),
             weight,
             max_conns: 0,

@@ -6,13 +6,15 @@
 
 use crate::values;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::path::PathBuf;
+use std::path::Path;
+use std::sync::Arc;
 
-/// Where a peer is.
+/// Where a peer is (cloned for every request that goes to it: a path is
+/// shared, not copied).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PeerAddr {
     Inet(SocketAddr),
-    Unix(PathBuf),
+    Unix(Arc<Path>),
 }
 
 /// One address of a parsed URL, with nginx's text for it (`$upstream_addr`).
@@ -79,7 +81,7 @@ fn parse_unix(url: &[u8], options: Options) -> Result<Url, &'static str> {
         return Err("too long path in the unix domain socket");
     }
     use std::os::unix::ffi::OsStrExt;
-    let addr = PeerAddr::Unix(PathBuf::from(std::ffi::OsStr::from_bytes(path)));
+    let addr = PeerAddr::Unix(Arc::from(Path::new(std::ffi::OsStr::from_bytes(path))));
     let name = format!("unix:{}", String::from_utf8_lossy(path));
     Ok(Url {
         host: path.to_vec(),
