@@ -28,30 +28,118 @@ async fn fill_timed(conn: &mut Conn) -> Option<io::Result<usize>> {
     .await
 }
 
-/// A response head as nginx keeps it.
+/// A response head as nginx keeps it. The header lines stay in the bytes
+/// read from the upstream and are split again where they are looked at:
+/// a head is passed on once and looked up rarely, and copying each line
+/// out cost more than the whole rest of the proxy's work on a request.
 #[derive(Clone, Debug, Default)]
 pub struct ResponseHead {
     pub status: u16,
     /// The reason phrase as sent.
-    pub reason: Vec<u8>,
+    pub reason: Bytes,
     /// An HTTP/0.9 answer: no head, everything is body.
     pub http09: bool,
-    /// Header lines in order, names as sent.
-    pub headers: Vec<(Vec<u8>, Vec<u8>)>,
+    /// The header lines (after the status line, up to and with the empty
+    /// line), as sent; each was checked when the head was parsed.
+    lines: Bytes,
     /// nginx's `content_length_n` (an unreadable value counts as none).
     pub content_length: Option<u64>,
     pub chunked: bool,
     /// `Connection: close`, or an HTTP/1.0 answer.
     pub connection_close: bool,
+    /// The first `X-Accel-Redirect` value.
+    pub accel_redirect: Option<Bytes>,
 }
 
 impl ResponseHead {
+    /// The header lines in order: names as sent, values without the
+    /// spaces around them.
+    pub fn headers(&self) -> HeaderLines<'_> {
+        HeaderLines { rest: &self.lines }
+    }
+
     /// The first header of a (lowercase) name.
     pub fn get(&self, lower: &[u8]) -> Option<&[u8]> {
-        self.headers
-            .iter()
+        self.headers()
             .find(|(name, _)| name.eq_ignore_ascii_case(lower))
-            .map(|(_, value)| value.as_slice())
+            .map(|(_, value)| value)
+    }
+
+    /// A part of a header line (from `headers`) as shared bytes, for a
+    /// header value passed on without a copy.
+    pub fn share(&self, part: &[u8]) -> Bytes {
+        self.lines.slice_ref(part)
+    }
+}
+
+/// The header lines of a head: name and value of each.
+#[derive(Clone, Debug)]
+pub struct HeaderLines<'h> {
+    rest: &'h [u8],
+}
+
+impl<'h> Iterator for HeaderLines<'h> {
+    type Item = (&'h [u8], &'h [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let line = next_line(&mut self.rest)?;
+        Some(split_line(line))
+    }
+}
+
+/// The first `needle` in `hay`, eight bytes at a time: a head is scanned
+/// a few times over, and a byte-by-byte search made that the largest part
+/// of reading it.
+pub(crate) fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
+    find_either(hay, needle, needle)
+}
+
+/// The first `a` or `b` in `hay`.
+fn find_either(hay: &[u8], a: u8, b: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Flags the zero bytes of `word`; the lowest flag is the first zero
+    // byte (flags above it may be false).
+    let zeros = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
+    let (pattern_a, pattern_b) = (ONES * u64::from(a), ONES * u64::from(b));
+    let mut chunks = hay.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        if let Some(word) = chunk.first_chunk::<8>() {
+            let word = u64::from_le_bytes(*word);
+            let found = zeros(word ^ pattern_a) | zeros(word ^ pattern_b);
+            if found != 0 {
+                return Some(offset + (found.trailing_zeros() / 8) as usize);
+            }
+        }
+        offset += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == a || c == b)
+        .map(|at| offset + at)
+}
+
+/// The next line of `rest` without its line end; `None` at the empty line
+/// that ends a head (or the end of the bytes).
+fn next_line<'b>(rest: &mut &'b [u8]) -> Option<&'b [u8]> {
+    let bytes: &'b [u8] = rest;
+    let (line, after) = match find_byte(bytes, b'\n') {
+        Some(at) => (&bytes[..at], &bytes[at + 1..]),
+        None => (bytes, &bytes[bytes.len()..]),
+    };
+    *rest = after;
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    (!line.is_empty()).then_some(line)
+}
+
+/// `Name: value` -> the name as sent and the value without the spaces
+/// around it; a line without a colon is a name with an empty value.
+fn split_line(line: &[u8]) -> (&[u8], &[u8]) {
+    match find_byte(line, b':') {
+        Some(colon) => (&line[..colon], trim_spaces(&line[colon + 1..])),
+        None => (line, &line[line.len()..]),
     }
 }
 
@@ -125,77 +213,122 @@ fn starts_like_http(buf: &[u8]) -> bool {
 }
 
 /// Parses a head from the start of `buf` when complete (consuming it);
-/// `None` when more bytes are needed.
+/// `None` when more bytes are needed. The lines are looked at in the same
+/// pass that finds the end of the head; what they say counts only once the
+/// head is complete.
 fn try_parse(buf: &mut BytesMut, limit: usize) -> Option<Result<ResponseHead, HeadError>> {
     if !starts_like_http(buf) {
         // nginx: "upstream sent no valid HTTP/1.0 header", then the bytes
         // are passed as an HTTP/0.9 body.
         return Some(Ok(http09()));
     }
-    let end = find_head_end(&buf[..buf.len().min(limit)])?;
-    let head = buf.split_to(end);
-    let mut lines = head[..]
-        .split(|&b| b == b'\n')
-        .map(|line| line.strip_suffix(b"\r").unwrap_or(line));
-    let status_line = lines.next().unwrap_or_default();
+    let window = &buf[..buf.len().min(limit)];
+    let lines_start = find_byte(window, b'\n')? + 1;
+    let mut fields = Fields::default();
+    // The first invalid line, as offsets into `window`.
+    let mut invalid: Option<(usize, usize)> = None;
+    let mut at = lines_start;
+    let end = loop {
+        let rest = &window[at..];
+        let (len, nul) = find_line_end(rest)?;
+        let line = &rest[..len];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            break at + len + 1;
+        }
+        if invalid.is_none() {
+            let (name, value) = split_line(line);
+            // A NUL in the line is in its name or its value.
+            if name.is_empty() || nul {
+                invalid = Some((at, at + line.len()));
+            } else {
+                fields.note(
+                    name,
+                    value,
+                    at + (value.as_ptr() as usize - line.as_ptr() as usize),
+                );
+            }
+        }
+        at += len + 1;
+    };
+    let head = buf.split_to(end).freeze();
+    let status_line = &head[..lines_start - 1];
+    let status_line = status_line.strip_suffix(b"\r").unwrap_or(status_line);
     let Some((minor, status, reason)) = parse_status_line(status_line) else {
         // A malformed status line is an HTTP/0.9 answer for nginx; put the
         // bytes back as body.
-        let mut body = BytesMut::from(&head[..]);
+        let mut body = BytesMut::with_capacity(head.len() + buf.len());
+        body.extend_from_slice(&head);
         body.extend_from_slice(buf);
         *buf = body;
         return Some(Ok(http09()));
     };
-    let mut parsed = ResponseHead {
+    if let Some((start, end)) = invalid {
+        return Some(Err(HeadError::Invalid(
+            String::from_utf8_lossy(&head[start..end]).into_owned(),
+        )));
+    }
+    Some(Ok(ResponseHead {
         status,
-        reason: reason.to_vec(),
-        connection_close: minor == 0,
-        ..ResponseHead::default()
-    };
-    for line in lines {
-        if line.is_empty() {
-            break;
-        }
-        let (name, value) = match line.iter().position(|&b| b == b':') {
-            Some(colon) => (&line[..colon], &line[colon + 1..]),
-            None => (line, &line[line.len()..]),
-        };
-        let value = trim_spaces(value);
-        if name.is_empty() || name.contains(&0) || value.contains(&0) {
-            return Some(Err(HeadError::Invalid(
-                String::from_utf8_lossy(line).into_owned(),
-            )));
-        }
-        if name.eq_ignore_ascii_case(b"content-length") {
-            parsed.content_length = atoof(value);
-        } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
-            parsed.chunked |= contains_ignore_case(value, b"chunked");
-        } else if name.eq_ignore_ascii_case(b"connection") {
-            parsed.connection_close |= contains_ignore_case(value, b"close");
-        }
-        parsed.headers.push((name.to_vec(), value.to_vec()));
-    }
-    if parsed.chunked {
-        parsed.content_length = None;
-    }
-    Some(Ok(parsed))
+        reason: head.slice_ref(reason),
+        http09: false,
+        lines: head.slice(lines_start..),
+        content_length: fields.content_length.filter(|_| !fields.chunked),
+        chunked: fields.chunked,
+        connection_close: minor == 0 || fields.close,
+        accel_redirect: fields
+            .accel_redirect
+            .map(|(start, len)| head.slice(start..start + len)),
+    }))
 }
 
-/// The end of the head: after the first empty line.
-fn find_head_end(buf: &[u8]) -> Option<usize> {
-    let mut i = 0;
-    while let Some(pos) = buf[i..].iter().position(|&b| b == b'\n') {
-        let at = i + pos;
-        let rest = &buf[at + 1..];
-        if rest.starts_with(b"\n") {
-            return Some(at + 2);
+/// What the head's lines say that rginx acts on.
+#[derive(Default)]
+struct Fields {
+    content_length: Option<u64>,
+    chunked: bool,
+    close: bool,
+    /// Where the first `X-Accel-Redirect` value is (offset, length).
+    accel_redirect: Option<(usize, usize)>,
+}
+
+impl Fields {
+    /// A header line's name and value; the value starts at offset `at`.
+    fn note(&mut self, name: &[u8], value: &[u8], at: usize) {
+        // The names looked at differ in length: one comparison at most.
+        match name.len() {
+            14 if name.eq_ignore_ascii_case(b"content-length") => {
+                self.content_length = atoof(value);
+            }
+            17 if name.eq_ignore_ascii_case(b"transfer-encoding") => {
+                self.chunked |= contains_ignore_case(value, b"chunked");
+            }
+            10 if name.eq_ignore_ascii_case(b"connection") => {
+                self.close |= contains_ignore_case(value, b"close");
+            }
+            16 if self.accel_redirect.is_none()
+                && name.eq_ignore_ascii_case(b"x-accel-redirect") =>
+            {
+                self.accel_redirect = Some((at, value.len()));
+            }
+            _ => {}
         }
-        if rest.starts_with(b"\r\n") {
-            return Some(at + 3);
-        }
-        i = at + 1;
     }
-    None
+}
+
+/// The length of the line at the start of `bytes` (to its `\n`) and
+/// whether it has a NUL; `None` without a `\n`.
+fn find_line_end(bytes: &[u8]) -> Option<(usize, bool)> {
+    let mut from = 0;
+    let mut nul = false;
+    loop {
+        let at = from + find_either(&bytes[from..], b'\n', 0)?;
+        if bytes[at] == b'\n' {
+            return Some((at, nul));
+        }
+        nul = true;
+        from = at + 1;
+    }
 }
 
 /// `HTTP/1.1 200 OK` -> (1 for HTTP/1.1 and later, status, reason).
@@ -661,6 +794,211 @@ mod tests {
         assert!(try_parse(&mut buf, 4096).is_none());
         let mut buf = BytesMut::from(&b"HTT"[..]);
         assert!(try_parse(&mut buf, 4096).is_none());
+    }
+
+    /// The parser as it was before it kept the lines in place: the new one
+    /// must read every head the same.
+    fn reference(buf: &mut BytesMut, limit: usize) -> Option<Result<Summary, String>> {
+        if !starts_like_http(buf) {
+            return Some(Ok(Summary::http09()));
+        }
+        let window = &buf[..buf.len().min(limit)];
+        let mut end = None;
+        let mut i = 0;
+        while let Some(pos) = window[i..].iter().position(|&b| b == b'\n') {
+            let at = i + pos;
+            let rest = &window[at + 1..];
+            if rest.starts_with(b"\n") {
+                end = Some(at + 2);
+                break;
+            }
+            if rest.starts_with(b"\r\n") {
+                end = Some(at + 3);
+                break;
+            }
+            i = at + 1;
+        }
+        let head = buf.split_to(end?);
+        let mut lines = head[..]
+            .split(|&b| b == b'\n')
+            .map(|line| line.strip_suffix(b"\r").unwrap_or(line));
+        let status_line = lines.next().unwrap_or_default();
+        let Some((minor, status, reason)) = parse_status_line(status_line) else {
+            let mut body = BytesMut::from(&head[..]);
+            body.extend_from_slice(buf);
+            *buf = body;
+            return Some(Ok(Summary::http09()));
+        };
+        let mut parsed = Summary {
+            status,
+            reason: reason.to_vec(),
+            close: minor == 0,
+            ..Summary::default()
+        };
+        for line in lines {
+            if line.is_empty() {
+                break;
+            }
+            let (name, value) = match line.iter().position(|&b| b == b':') {
+                Some(colon) => (&line[..colon], &line[colon + 1..]),
+                None => (line, &line[line.len()..]),
+            };
+            let value = trim_spaces(value);
+            if name.is_empty() || name.contains(&0) || value.contains(&0) {
+                return Some(Err(String::from_utf8_lossy(line).into_owned()));
+            }
+            if name.eq_ignore_ascii_case(b"content-length") {
+                parsed.length = atoof(value);
+            } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
+                parsed.chunked |= contains_ignore_case(value, b"chunked");
+            } else if name.eq_ignore_ascii_case(b"connection") {
+                parsed.close |= contains_ignore_case(value, b"close");
+            }
+            if parsed.accel.is_none() && name.eq_ignore_ascii_case(b"x-accel-redirect") {
+                parsed.accel = Some(value.to_vec());
+            }
+            parsed.headers.push((name.to_vec(), value.to_vec()));
+        }
+        if parsed.chunked {
+            parsed.length = None;
+        }
+        Some(Ok(parsed))
+    }
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Summary {
+        status: u16,
+        reason: Vec<u8>,
+        http09: bool,
+        headers: Vec<(Vec<u8>, Vec<u8>)>,
+        length: Option<u64>,
+        chunked: bool,
+        close: bool,
+        accel: Option<Vec<u8>>,
+    }
+
+    impl Summary {
+        fn http09() -> Summary {
+            Summary {
+                status: 200,
+                http09: true,
+                close: true,
+                ..Summary::default()
+            }
+        }
+
+        fn of(head: &ResponseHead) -> Summary {
+            Summary {
+                status: head.status,
+                reason: head.reason.to_vec(),
+                http09: head.http09,
+                headers: head
+                    .headers()
+                    .map(|(n, v)| (n.to_vec(), v.to_vec()))
+                    .collect(),
+                length: head.content_length,
+                chunked: head.chunked,
+                close: head.connection_close,
+                accel: head.accel_redirect.as_ref().map(|v| v.to_vec()),
+            }
+        }
+    }
+
+    #[test]
+    fn parses_as_the_reference_parser() {
+        const STATUS: &[&[u8]] = &[
+            b"HTTP/1.1 200 OK",
+            b"HTTP/1.0 404 Not Found",
+            b"HTTP/1.1 204",
+            b"HTTP/2.0 301 Moved  ",
+            b"HTTP/1.1 20 short",
+            b"HTTP/1.x 200 OK",
+            b"HTTP/1.1 100 Continue",
+        ];
+        const LINES: &[&[u8]] = &[
+            b"Content-Length: 5",
+            b"content-length:x",
+            b"Content-Length:  12 ",
+            b"Transfer-Encoding: gzip, Chunked",
+            b"Connection: Close",
+            b"Connection: keep-alive",
+            b"X-Accel-Redirect: /internal/a?b=1",
+            b"x-accel-redirect:",
+            b"X-Accel-Redirect: @named",
+            b":no name",
+            b"no colon",
+            b"Bad\0Name: v",
+            b"Value: with\0nul",
+            b"  Spaced  :   value with spaces   ",
+            b"Server: nginx",
+            b"Set-Cookie: a=1; Path=/",
+            b"\r",
+            b"Long-Header-Name-For-Words: 0123456789abcdef0123456789",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let mut head = STATUS[next(STATUS.len())].to_vec();
+            let eol: &[u8] = if next(4) == 0 { b"\n" } else { b"\r\n" };
+            head.extend_from_slice(eol);
+            for _ in 0..next(7) {
+                head.extend_from_slice(LINES[next(LINES.len())]);
+                head.extend_from_slice(if next(8) == 0 { b"\n" } else { eol });
+            }
+            head.extend_from_slice(eol);
+            head.extend_from_slice(b"body");
+            let cut = if next(3) == 0 {
+                next(head.len() + 1)
+            } else {
+                head.len()
+            };
+            let limit = if next(4) == 0 {
+                next(head.len() + 1)
+            } else {
+                4096
+            };
+            let bytes = &head[..cut];
+            let mut old = BytesMut::from(bytes);
+            let mut new = BytesMut::from(bytes);
+            let expected = reference(&mut old, limit);
+            let got = try_parse(&mut new, limit).map(|r| match r {
+                Ok(head) => Ok(Summary::of(&head)),
+                Err(HeadError::Invalid(line)) => Err(line),
+                Err(other) => Err(format!("{other:?}")),
+            });
+            assert_eq!(
+                got,
+                expected,
+                "{:?} limit {limit}",
+                String::from_utf8_lossy(bytes)
+            );
+            assert_eq!(new, old);
+        }
+    }
+
+    #[test]
+    fn finds_bytes_as_position_does() {
+        let hay: Vec<u8> = (0..40u8)
+            .map(|i| b'a' + i % 7)
+            .chain(*b"\n\x00:\x80\xff\x01\x81")
+            .collect();
+        for needle in [b'a', b'c', b'g', b'\n', 0, b':', b'z', 0x80, 0x81, 0xff, 1] {
+            for start in 0..hay.len() {
+                for end in start..=hay.len() {
+                    let part = &hay[start..end];
+                    assert_eq!(
+                        find_byte(part, needle),
+                        part.iter().position(|&b| b == needle),
+                        "{needle} in {part:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

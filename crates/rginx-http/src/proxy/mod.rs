@@ -361,7 +361,7 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
     if let Some(state) = ctx.upstream.as_mut() {
         state.proxy_host.clone_from(&target.vars.host_header);
         state.proxy_port.clone_from(&target.vars.port);
-        state.headers.clear();
+        state.response = None;
     }
     let mut prepared = match body::prepare(ctx, conf).await {
         Ok(prepared) => prepared,
@@ -558,7 +558,7 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
                 attempt.header_time = Some(tried.elapsed());
                 attempt.status = head.status;
             }
-            state.headers.clone_from(&head.headers);
+            state.response = Some(head.clone());
         }
         if head.status >= 300 {
             if let Some(bit) = trip.test_next(head.status) {
@@ -670,7 +670,8 @@ fn respond(
     let loc = ctx.loc_conf();
     let conf = trip.conf;
     if let Some(target) = head
-        .get(b"x-accel-redirect")
+        .accel_redirect
+        .as_deref()
         .filter(|_| !conf.ignores(conf::ign::XA_REDIRECT))
         .map(<[u8]>::to_vec)
     {
@@ -690,7 +691,7 @@ fn respond(
     let passed = response::pass(ctx, conf, &head);
     let mut outcome = Outcome {
         status: head.status,
-        reason: (!head.http09).then(|| Bytes::from(head.reason.clone())),
+        reason: (!head.http09).then(|| head.reason.clone()),
         content_type: passed.content_type,
         location: passed.location,
         headers: passed.headers,

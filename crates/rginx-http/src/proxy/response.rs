@@ -29,8 +29,15 @@ fn rewrite(ctx: &mut Ctx<'_>, rules: &[Rewrite], value: &[u8], prefix: usize) ->
     for rule in rules {
         let (start, end) = match &rule.pattern {
             Pattern::Prefix(template) => {
-                let pattern = render(ctx, template);
-                if !rest.starts_with(&pattern) {
+                let rendered;
+                let pattern = match template.literal() {
+                    Some(literal) => literal,
+                    None => {
+                        rendered = render(ctx, template);
+                        &rendered
+                    }
+                };
+                if !rest.starts_with(pattern) {
                     continue;
                 }
                 (prefix, prefix + pattern.len())
@@ -95,8 +102,8 @@ fn trim_end(bytes: &[u8]) -> &[u8] {
 
 /// nginx's `ngx_http_proxy_rewrite_cookie`.
 fn rewrite_cookie(ctx: &mut Ctx<'_>, conf: &ProxyConf, value: &[u8]) -> Option<Vec<u8>> {
-    let domains = conf.cookie_domains.clone().flatten();
-    let paths = conf.cookie_paths.clone().flatten();
+    let domains = conf.cookie_domains.as_ref().and_then(Option::as_deref);
+    let paths = conf.cookie_paths.as_ref().and_then(Option::as_deref);
     if domains.is_none() && paths.is_none() {
         return None;
     }
@@ -111,9 +118,9 @@ fn rewrite_cookie(ctx: &mut Ctx<'_>, conf: &ProxyConf, value: &[u8]) -> Option<V
             continue;
         };
         let rules = if name.eq_ignore_ascii_case(b"domain") {
-            domains.as_deref()
+            domains
         } else if name.eq_ignore_ascii_case(b"path") {
-            paths.as_deref()
+            paths
         } else {
             None
         };
@@ -145,51 +152,55 @@ fn find_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
-/// The headers of the response the client gets.
+/// The headers of the response the client gets. Values passed unchanged
+/// share the bytes of the upstream's head.
 pub fn pass(ctx: &mut Ctx<'_>, conf: &ProxyConf, head: &ResponseHead) -> Passed {
-    let mut passed = Passed::default();
-    let hidden = conf.hidden.clone().unwrap_or_default();
-    let redirects = conf.redirects.clone();
-    for (name, value) in &head.headers {
-        let lower = name.to_ascii_lowercase();
-        if hidden.contains(&lower) {
+    let mut passed = Passed {
+        headers: Vec::with_capacity(8),
+        ..Passed::default()
+    };
+    let hidden: &[Vec<u8>] = conf.hidden.as_deref().map_or(&[], Vec::as_slice);
+    let redirects = conf.redirects.as_deref();
+    for (name, value) in head.headers() {
+        // The hidden names are lowercase.
+        if hidden.iter().any(|h| name.eq_ignore_ascii_case(h)) {
             continue;
         }
-        let mut value = value.clone();
+        let is = |lower: &[u8]| name.eq_ignore_ascii_case(lower);
+        let mut rewritten = None;
         let mut is_location = false;
-        match lower.as_slice() {
-            b"content-type" => {
-                passed.content_type = Some(String::from_utf8_lossy(&value).into_owned());
-                continue;
+        if is(b"content-type") {
+            passed.content_type = Some(String::from_utf8_lossy(value).into_owned());
+            continue;
+        } else if is(b"content-length")
+            || is(b"connection")
+            || is(b"keep-alive")
+            || is(b"transfer-encoding")
+        {
+            continue;
+        } else if is(b"location") {
+            if let Some(rules) = redirects
+                && let Some(new) = rewrite(ctx, rules, value, 0)
+            {
+                is_location = new.first() == Some(&b'/');
+                rewritten = Some(new);
             }
-            b"content-length" | b"connection" | b"keep-alive" | b"transfer-encoding" => continue,
-            b"location" => {
-                if let Some(rules) = &redirects
-                    && let Some(new) = rewrite(ctx, rules, &value, 0)
-                {
-                    value = new;
-                    is_location = value.first() == Some(&b'/');
-                }
+        } else if is(b"refresh") {
+            if let Some(rules) = redirects
+                && let Some(at) = find_ignore_case(value, b"url=")
+                && let Some(new) = rewrite(ctx, rules, value, at + 4)
+            {
+                rewritten = Some(new);
             }
-            b"refresh" => {
-                if let Some(rules) = &redirects
-                    && let Some(at) = find_ignore_case(&value, b"url=")
-                    && let Some(new) = rewrite(ctx, rules, &value, at + 4)
-                {
-                    value = new;
-                }
-            }
-            b"set-cookie" => {
-                if let Some(new) = rewrite_cookie(ctx, conf, &value) {
-                    value = new;
-                }
-            }
-            _ => {}
+        } else if is(b"set-cookie") {
+            rewritten = rewrite_cookie(ctx, conf, value);
         }
-        let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(&lower),
-            HeaderValue::from_bytes(&value),
-        ) else {
+        let value = match rewritten {
+            Some(new) => HeaderValue::from_bytes(&new),
+            None => HeaderValue::from_maybe_shared(head.share(value)),
+        };
+        // A name `http` refuses (or a value) is dropped.
+        let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name), value) else {
             continue;
         };
         if is_location {

@@ -2,6 +2,7 @@
 //! `$proxy_host`/`$proxy_port` and the `upstream: "..."` part of error-log
 //! lines (nginx's `r->upstream_states` and `u->headers_in`).
 
+use super::client::ResponseHead;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,8 +29,8 @@ pub struct UpstreamState {
     /// `$proxy_host`, `$proxy_port`.
     pub proxy_host: Vec<u8>,
     pub proxy_port: Vec<u8>,
-    /// The response headers as the upstream sent them (`$upstream_http_*`).
-    pub headers: Vec<(Vec<u8>, Vec<u8>)>,
+    /// The response head as the upstream sent it (`$upstream_http_*`).
+    pub response: Option<ResponseHead>,
     /// `http://PEER/URI` of the try in progress, for error-log lines.
     pub log_target: Option<String>,
 }
@@ -133,10 +134,7 @@ impl UpstreamState {
     /// `$upstream_http_NAME` (NAME lowercase with `-`): the first header of
     /// that name.
     pub fn header(&self, name: &[u8]) -> Option<&[u8]> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_slice())
+        self.response.as_ref()?.get(name)
     }
 }
 
