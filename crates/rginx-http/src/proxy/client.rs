@@ -433,33 +433,35 @@ pub enum End {
     Aborted,
 }
 
-/// Called once when the body ends, however it ends.
-pub type OnEnd = Box<dyn FnOnce(End) + Send + Sync>;
-/// Writes an error-log line (the message, without the request context).
-pub type OnError = Box<dyn Fn(crate::core_main::LogLevel, &str) + Send + Sync>;
+/// What the body reports to: the request's peer accounting and error log.
+pub trait Owner: Send + Sync + Unpin + 'static {
+    /// Called once when the body ends, however it ends.
+    fn end(self, end: End);
+    /// Writes an error-log line (the message, without the request context).
+    fn error(&self, level: crate::core_main::LogLevel, message: &str);
+}
 
 /// The upstream response body, streamed to the client.
-pub struct UpstreamBody {
+pub struct UpstreamBody<O: Owner> {
     conn: Option<Conn>,
     state: State,
     framing: Framing,
     connection_close: bool,
     read_timeout: Duration,
-    on_end: Option<OnEnd>,
-    on_error: OnError,
+    /// `None` once told of the end.
+    owner: Option<O>,
     /// An error met while gathering data, reported by the next poll.
     pending_error: Option<String>,
 }
 
-impl UpstreamBody {
+impl<O: Owner> UpstreamBody<O> {
     pub fn new(
         conn: Conn,
         framing: Framing,
         connection_close: bool,
         read_timeout: Duration,
-        on_end: OnEnd,
-        on_error: OnError,
-    ) -> UpstreamBody {
+        owner: O,
+    ) -> UpstreamBody<O> {
         let state = match framing {
             Framing::Empty => State::Done,
             Framing::Length(n) => State::Length(n),
@@ -472,8 +474,7 @@ impl UpstreamBody {
             framing,
             connection_close,
             read_timeout,
-            on_end: Some(on_end),
-            on_error,
+            owner: Some(owner),
             pending_error: None,
         }
     }
@@ -487,24 +488,27 @@ impl UpstreamBody {
             self.framing,
             Framing::Length(_) | Framing::Chunked | Framing::Empty
         );
+        let Some(owner) = self.owner.take() else {
+            return;
+        };
         if exact && !conn.buf.is_empty() && matches!(self.framing, Framing::Length(_)) {
-            (self.on_error)(
+            owner.error(
                 crate::core_main::LogLevel::Warn,
                 "upstream sent more data than specified in \"Content-Length\" header while reading upstream",
             );
         }
         let reusable = exact && !self.connection_close && conn.buf.is_empty();
-        if let Some(on_end) = self.on_end.take() {
-            on_end(End::Complete { conn, reusable });
-        }
+        owner.end(End::Complete { conn, reusable });
     }
 
     fn fail(&mut self, message: &str) -> io::Error {
-        (self.on_error)(crate::core_main::LogLevel::Error, message);
+        if let Some(owner) = &self.owner {
+            owner.error(crate::core_main::LogLevel::Error, message);
+        }
         self.state = State::Done;
         self.conn = None;
-        if let Some(on_end) = self.on_end.take() {
-            on_end(End::Aborted);
+        if let Some(owner) = self.owner.take() {
+            owner.end(End::Aborted);
         }
         io::Error::other(message.to_string())
     }
@@ -692,7 +696,7 @@ fn chunk_size(line: &[u8]) -> Option<u64> {
     u64::from_str_radix(text, 16).ok()
 }
 
-impl hyper::body::Body for UpstreamBody {
+impl<O: Owner> hyper::body::Body for UpstreamBody<O> {
     type Data = Bytes;
     type Error = io::Error;
 
@@ -737,13 +741,13 @@ impl hyper::body::Body for UpstreamBody {
     }
 }
 
-impl Drop for UpstreamBody {
+impl<O: Owner> Drop for UpstreamBody<O> {
     fn drop(&mut self) {
         // The client went away (or the response is a HEAD's): the
         // connection cannot be reused with bytes of this response pending.
         self.conn = None;
-        if let Some(on_end) = self.on_end.take() {
-            on_end(End::Aborted);
+        if let Some(owner) = self.owner.take() {
+            owner.end(End::Aborted);
         }
     }
 }

@@ -663,7 +663,7 @@ fn respond(
     mut trip: Trip<'_>,
     group: Arc<Group>,
     addr: crate::upstream::PeerAddr,
-    conn: Conn,
+    mut conn: Conn,
     head: client::ResponseHead,
     head_request: bool,
 ) -> Outcome {
@@ -698,9 +698,8 @@ fn respond(
         server_tokens: loc.server_tokens.unwrap_or(true),
         ..Outcome::default()
     };
-    let wants_upgrade = ctx.parts.headers.contains_key(http::header::UPGRADE);
     if head.status == 101
-        && wants_upgrade
+        && ctx.parts.headers.contains_key(http::header::UPGRADE)
         && let Some(upgrade) = ctx.upgrade.take()
     {
         let selection = trip.selection;
@@ -715,10 +714,9 @@ fn respond(
     }
     let framing = Framing::of(&head, head_request);
     let keep_alive = !head.connection_close;
-    let pool = group.pool.clone();
     if framing == Framing::Empty {
         let reusable = keep_alive && conn.buf.is_empty();
-        if let Some(pool) = pool.filter(|_| reusable) {
+        if let Some(pool) = group.pool.as_ref().filter(|_| reusable) {
             pool.put(addr, conn);
         }
         trip.release();
@@ -729,33 +727,33 @@ fn respond(
         });
         return outcome;
     }
-    let selection = trip.selection;
-    let holding = trip.holding;
-    let on_end: client::OnEnd = Box::new(move |end| {
-        let mut selection = selection;
-        if let (
-            End::Complete {
-                conn,
-                reusable: true,
-            },
-            Some(pool),
-        ) = (end, pool)
-        {
+    if let Framing::Length(length) = framing
+        && conn.buf.len() as u64 == length
+    {
+        // The whole body came with the head (a small response): it is
+        // passed on as it is, and the connection is free at once, as the
+        // streamed body would have freed it on its last bytes.
+        let body = conn.buf.split().freeze();
+        if let Some(pool) = group.pool.as_ref().filter(|_| keep_alive) {
             pool.put(addr, conn);
         }
-        if holding {
-            selection.free(peers::Outcome::Ok);
-        }
-    });
-    let log = crate::log::detach(ctx);
-    let on_error: client::OnError = Box::new(move |level, message| log.error(level, message));
+        trip.release();
+        outcome.body = Some(OutBody::Full(body));
+        return outcome;
+    }
+    let owner = BodyOwner {
+        pool: group.pool.clone(),
+        addr,
+        selection: trip.selection,
+        holding: trip.holding,
+        log: crate::log::detach(ctx),
+    };
     let body = UpstreamBody::new(
         conn,
         framing,
         head.connection_close,
         conf.read_timeout(),
-        on_end,
-        on_error,
+        owner,
     )
     .boxed();
     outcome.body = Some(match framing {
@@ -763,6 +761,39 @@ fn respond(
         _ => OutBody::Stream(body),
     });
     outcome
+}
+
+/// What a streamed response body gives back when it ends: the connection
+/// to the keep-alive pool, the peer to its balancer, and errors to the
+/// request's error log.
+struct BodyOwner {
+    pool: Option<Arc<crate::upstream::pool::Pool>>,
+    addr: crate::upstream::PeerAddr,
+    selection: Selection,
+    holding: bool,
+    log: crate::log::Detached,
+}
+
+impl client::Owner for BodyOwner {
+    fn end(mut self, end: End) {
+        if let (
+            End::Complete {
+                conn,
+                reusable: true,
+            },
+            Some(pool),
+        ) = (end, &self.pool)
+        {
+            pool.put(self.addr, conn);
+        }
+        if self.holding {
+            self.selection.free(peers::Outcome::Ok);
+        }
+    }
+
+    fn error(&self, level: LogLevel, message: &str) {
+        self.log.error(level, message);
+    }
 }
 
 fn empty_body() -> crate::serve::handler::Body {
