@@ -6,6 +6,7 @@
 //! default `proxy_redirect`, and the buffer-size checks nginx makes while
 //! merging.
 
+use super::state::Shared;
 use crate::regex::Regex;
 use crate::variables::{Part, Template};
 use rginx_conf::{Arg, ConfError, Loc};
@@ -78,9 +79,9 @@ pub mod ign {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Vars {
     /// `Host` of the upstream request and `$proxy_host`.
-    pub host_header: Vec<u8>,
+    pub host_header: Shared,
     /// `$proxy_port`.
-    pub port: Vec<u8>,
+    pub port: Shared,
     /// The URI part of the URL (empty: none).
     pub uri: Vec<u8>,
 }
@@ -154,9 +155,9 @@ pub struct HeaderPlan {
 }
 
 impl HeaderPlan {
-    /// Whether a client header of this (lowercase) name is replaced.
-    pub fn covers(&self, lower: &[u8]) -> bool {
-        self.set.iter().any(|h| h.lower == lower)
+    /// Whether a client header of this name (in any case) is replaced.
+    pub fn covers(&self, name: &[u8]) -> bool {
+        self.set.iter().any(|h| h.lower.eq_ignore_ascii_case(name))
     }
 
     /// nginx's `ngx_http_proxy_init_headers`: the configured headers, then

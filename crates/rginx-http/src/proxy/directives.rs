@@ -1,6 +1,7 @@
 //! The proxy module's directive setters, with nginx's checks and words.
 
 use super::conf::{self, PassTarget, Pattern, ProxyConf, ProxyPass, Rewrite, Vars, ft, ign};
+use super::state::Shared;
 use crate::compile::{Compiler, Target};
 use crate::http_core::LocationKind;
 use crate::registry::Spec;
@@ -29,8 +30,8 @@ fn compile(c: &mut Compiler, d: &Directive, value: &Arg) -> Result<Template, Con
 fn vars_of(parsed: &url::Url, https: bool) -> Vars {
     if parsed.unix {
         return Vars {
-            host_header: b"localhost".to_vec(),
-            port: Vec::new(),
+            host_header: b"localhost".to_vec().into(),
+            port: Shared::default(),
             uri: parsed.uri.clone(),
         };
     }
@@ -44,8 +45,8 @@ fn vars_of(parsed: &url::Url, https: bool) -> Vars {
         (host, parsed.port_text.clone())
     };
     Vars {
-        host_header,
-        port,
+        host_header: host_header.into(),
+        port: port.into(),
         uri: parsed.uri.clone(),
     }
 }

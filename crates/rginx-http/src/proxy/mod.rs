@@ -30,6 +30,7 @@ use client::{End, Framing, HeadError, UpstreamBody};
 use conf::{PassTarget, ProxyPass, Vars, ft};
 use http_body_util::BodyExt;
 use rustls::pki_types::ServerName;
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -43,26 +44,30 @@ pub fn handles(ctx: &Ctx<'_>) -> bool {
     pass_of(ctx).is_some()
 }
 
-fn pass_of(ctx: &Ctx<'_>) -> Option<Arc<ProxyPass>> {
+fn pass_of<'a>(ctx: &Ctx<'a>) -> Option<&'a ProxyPass> {
     let noname = ctx
         .location
         .is_some_and(|location| matches!(location.kind, LocationKind::Noname));
-    ctx.loc_conf().proxy.effective_pass(noname).cloned()
+    ctx.loc_conf()
+        .proxy
+        .effective_pass(noname)
+        .map(|pass| &**pass)
 }
 
 /// The group and URL parts a request goes to.
-struct Target {
+struct Target<'p> {
     group: Arc<Group>,
     /// The upstream block's index (for its `hash` key), if any.
     upstream: Option<usize>,
-    vars: Vars,
+    /// A literal `proxy_pass`'s parts are the configuration's own.
+    vars: Cow<'p, Vars>,
     /// `https://`.
     https: bool,
 }
 
 /// nginx's `ngx_http_proxy_eval` (variables in `proxy_pass`) and the
 /// upstream search of `ngx_http_upstream_init_request`.
-async fn target(ctx: &mut Ctx<'_>, pass: &ProxyPass) -> Result<Target, u16> {
+async fn target<'p>(ctx: &mut Ctx<'_>, pass: &'p ProxyPass) -> Result<Target<'p>, u16> {
     let http = ctx.http;
     match &pass.target {
         PassTarget::Static { upstream, vars } => {
@@ -74,7 +79,7 @@ async fn target(ctx: &mut Ctx<'_>, pass: &ProxyPass) -> Result<Target, u16> {
             Ok(Target {
                 group,
                 upstream: Some(*upstream),
-                vars: vars.clone(),
+                vars: Cow::Borrowed(vars),
                 https: pass.https,
             })
         }
@@ -116,7 +121,7 @@ async fn target(ctx: &mut Ctx<'_>, pass: &ProxyPass) -> Result<Target, u16> {
                 return Ok(Target {
                     group,
                     upstream: Some(index),
-                    vars,
+                    vars: Cow::Owned(vars),
                     https,
                 });
             }
@@ -169,7 +174,7 @@ async fn target(ctx: &mut Ctx<'_>, pass: &ProxyPass) -> Result<Target, u16> {
                     String::from_utf8_lossy(&parsed.host).into_owned(),
                 )),
                 upstream: None,
-                vars,
+                vars: Cow::Owned(vars),
                 https,
             })
         }
@@ -354,7 +359,7 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
         // proxied again): nginx separates the two lists.
         state.attempts.push(state::Attempt::default());
     }
-    let target = match target(ctx, &pass).await {
+    let target = match target(ctx, pass).await {
         Ok(target) => target,
         Err(status) => return Outcome::status(status, loc),
     };
@@ -367,12 +372,13 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
         Ok(prepared) => prepared,
         Err(outcome) => return *outcome,
     };
-    let method: Vec<u8> = match &conf.method {
-        Some(template) => crate::variables::eval::render(ctx, template),
-        None => ctx.method.as_str().as_bytes().to_vec(),
+    let client_method = ctx.method.clone();
+    let method: Cow<'_, [u8]> = match &conf.method {
+        Some(template) => Cow::Owned(crate::variables::eval::render(ctx, template)),
+        None => Cow::Borrowed(client_method.as_str().as_bytes()),
     };
     let head_request = method.eq_ignore_ascii_case(b"HEAD");
-    let Some(uri) = request::uri(ctx, &pass, &target.vars) else {
+    let Some(uri) = request::uri(ctx, pass, &target.vars) else {
         crate::log::error(ctx, LogLevel::Error, "zero length URI to proxy");
         return Outcome::status(500, loc);
     };
@@ -392,13 +398,14 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
     {
         selection.tries = usize::try_from(limit).unwrap_or(usize::MAX);
     }
+    let started = Instant::now();
     let mut trip = Trip {
         conf,
         selection,
         holding: false,
         request_sent: false,
         cached: false,
-        started: Instant::now(),
+        started,
         non_idempotent: matches!(ctx.method.as_str(), "POST" | "LOCK" | "PATCH"),
         streaming: prepared.streaming(),
     };
@@ -424,12 +431,16 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
     } else {
         None
     };
-    let scheme = if tls.is_some() { "https" } else { "http" };
-    let mut tried = Instant::now();
+    let scheme = if tls.is_some() { "https://" } else { "http://" };
+    let mut tried = started;
+    let mut first = true;
     loop {
         // ngx_http_upstream_connect
-        finish_attempt(ctx, tried);
-        tried = Instant::now();
+        if !first {
+            finish_attempt(ctx, tried);
+            tried = Instant::now();
+        }
+        first = false;
         trip.request_sent = false;
         trip.cached = false;
         let picked = trip.selection.get();
@@ -437,18 +448,22 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
             .as_ref()
             .map_or_else(|| group.name.clone(), |p| p.name.clone());
         if let Some(state) = ctx.upstream.as_mut() {
-            state.attempts.push(state::Attempt {
-                peer: Some(peer_name.clone()),
-                ..state::Attempt::default()
-            });
             let separator = match &picked {
                 Some(p) if matches!(p.addr, crate::upstream::PeerAddr::Unix(_)) => ":",
                 _ => "",
             };
-            state.log_target = Some(format!(
-                "{scheme}://{peer_name}{separator}{}",
-                String::from_utf8_lossy(&uri)
-            ));
+            let uri = String::from_utf8_lossy(&uri);
+            let mut target =
+                String::with_capacity(scheme.len() + peer_name.len() + separator.len() + uri.len());
+            target.push_str(scheme);
+            target.push_str(&peer_name);
+            target.push_str(separator);
+            target.push_str(&uri);
+            state.log_target = Some(target);
+            state.attempts.push(state::Attempt {
+                peer: Some(peer_name),
+                ..state::Attempt::default()
+            });
         }
         let Some(peer) = picked else {
             crate::log::error(

@@ -6,10 +6,11 @@
 //! the client's other headers.
 
 use super::body::Prepared;
-use super::conf::{HeaderValue, PassTarget, ProxyConf, ProxyPass, Vars};
+use super::conf::{HeaderPlan, HeaderValue, PassTarget, ProxyConf, ProxyPass, Vars};
 use crate::http_core::LocationKind;
 use crate::http_core::request::Ctx;
-use crate::variables::eval::render;
+use crate::variables::{Part, Template, eval};
+use bytes::Bytes;
 
 /// nginx's `NGX_ESCAPE_URI` set: what is %-encoded when a URI is rebuilt.
 fn needs_escape(b: u8) -> bool {
@@ -42,6 +43,20 @@ struct UriState {
     escape: bool,
 }
 
+/// Whether a path is its own normal form: nothing to decode, no dot
+/// segment, no empty segment that merging slashes would drop. Most are,
+/// and comparing them needs no normalising copy.
+fn already_normal(path: &[u8], merge_slashes: bool) -> bool {
+    if path.first() != Some(&b'/') || path.iter().any(|&b| matches!(b, b'%' | b'#' | 0)) {
+        return false;
+    }
+    let segments = path[1..].split(|&b| b == b'/');
+    let last = path[1..].iter().filter(|&&b| b == b'/').count();
+    !segments.enumerate().any(|(i, segment)| {
+        matches!(segment, b"." | b"..") || (merge_slashes && segment.is_empty() && i != last)
+    })
+}
+
 fn uri_state(ctx: &Ctx<'_>) -> UriState {
     let target = &ctx.head.target;
     let path_end = target
@@ -49,11 +64,14 @@ fn uri_state(ctx: &Ctx<'_>) -> UriState {
         .position(|&b| b == b'?')
         .unwrap_or(target.len());
     let quoted = target[..path_end].contains(&b'%');
-    let original =
-        crate::http_core::uri::normalise(target, ctx.server.merge_slashes.unwrap_or(true));
-    let unchanged = original
-        .as_ref()
-        .is_some_and(|o| o.path == ctx.uri && o.args == ctx.args);
+    let merge_slashes = ctx.server.merge_slashes.unwrap_or(true);
+    let path = &target[..path_end];
+    let unchanged = if already_normal(path, merge_slashes) {
+        path == ctx.uri.as_slice() && target.get(path_end + 1..) == ctx.args.as_deref()
+    } else {
+        crate::http_core::uri::normalise(target, merge_slashes)
+            .is_some_and(|o| o.path == ctx.uri && o.args == ctx.args)
+    };
     // A rewrite changed the URI and the location was not searched again
     // with it (`rewrite ... break`): nginx then ignores the URI part.
     let rewritten = !ctx.internal && !unchanged;
@@ -77,14 +95,14 @@ fn uri_state(ctx: &Ctx<'_>) -> UriState {
 
 /// The URI of the upstream request; `None` for nginx's "zero length URI
 /// to proxy".
-pub fn uri(ctx: &Ctx<'_>, pass: &ProxyPass, vars: &Vars) -> Option<Vec<u8>> {
+pub fn uri(ctx: &Ctx<'_>, pass: &ProxyPass, vars: &Vars) -> Option<Bytes> {
     let dynamic = matches!(pass.target, PassTarget::Dynamic(_));
     if dynamic && !vars.uri.is_empty() {
-        return Some(vars.uri.clone());
+        return Some(Bytes::from(vars.uri.clone()));
     }
     let state = uri_state(ctx);
     if vars.uri.is_empty() && state.unparsed_valid {
-        return Some(ctx.head.target.to_vec());
+        return Some(ctx.head.target.clone());
     }
     let location_len = if state.location_valid && !vars.uri.is_empty() {
         pass.location.len()
@@ -105,7 +123,7 @@ pub fn uri(ctx: &Ctx<'_>, pass: &ProxyPass, vars: &Vars) -> Option<Vec<u8>> {
         out.push(b'?');
         out.extend_from_slice(args);
     }
-    (!out.is_empty()).then_some(out)
+    (!out.is_empty()).then(|| Bytes::from(out))
 }
 
 /// `Content-Type` -> `Content-Type`: the conventional spelling of a
@@ -116,6 +134,40 @@ fn title_case(name: &str, out: &mut Vec<u8>) {
         out.push(if upper { b.to_ascii_uppercase() } else { b });
         upper = b == b'-';
     }
+}
+
+/// A template's value appended to `out` (what `render` makes, without a
+/// buffer of its own).
+fn render_into(ctx: &Ctx<'_>, template: &Template, out: &mut Vec<u8>) {
+    for part in &template.parts {
+        match part {
+            Part::Literal(bytes) => out.extend_from_slice(bytes),
+            Part::Var(var) => {
+                if let Some(value) = eval::value(ctx, var) {
+                    out.extend_from_slice(&value);
+                }
+            }
+        }
+    }
+}
+
+/// Whether the request kept a header line of this name (it drops lines
+/// with underscores, and names it cannot hold, from its map).
+fn kept(ctx: &Ctx<'_>, name: &[u8]) -> bool {
+    let mut buf = [0u8; 64];
+    let heap;
+    let lower: &[u8] = match buf.get_mut(..name.len()) {
+        Some(lower) => {
+            lower.copy_from_slice(name);
+            lower.make_ascii_lowercase();
+            lower
+        }
+        None => {
+            heap = name.to_ascii_lowercase();
+            &heap
+        }
+    };
+    std::str::from_utf8(lower).is_ok_and(|n| ctx.parts.headers.contains_key(n))
 }
 
 /// The request line and headers.
@@ -135,24 +187,32 @@ pub fn head(
     } else {
         b" HTTP/1.0\r\n"
     });
-    let plan = conf.headers.clone().unwrap_or_default();
+    let none = HeaderPlan::default();
+    let plan = conf.headers.as_deref().unwrap_or(&none);
     for header in &plan.set {
-        let value = match &header.value {
-            HeaderValue::Empty => continue,
-            HeaderValue::Template(template) => render(ctx, template),
-            HeaderValue::BodyLength => match body.length {
-                Some(length) if !body.chunked => length.to_string().into_bytes(),
-                _ => continue,
-            },
-            HeaderValue::Chunked if body.chunked => b"chunked".to_vec(),
-            HeaderValue::Chunked => continue,
-        };
-        if value.is_empty() {
-            continue;
-        }
+        let start = out.len();
         out.extend_from_slice(&header.name);
         out.extend_from_slice(b": ");
-        out.extend_from_slice(&value);
+        let value_start = out.len();
+        match &header.value {
+            HeaderValue::Empty => {}
+            HeaderValue::Template(template) => render_into(ctx, template, &mut out),
+            HeaderValue::BodyLength => {
+                if let Some(length) = body.length.filter(|_| !body.chunked) {
+                    out.extend_from_slice(itoa::Buffer::new().format(length).as_bytes());
+                }
+            }
+            HeaderValue::Chunked => {
+                if body.chunked {
+                    out.extend_from_slice(b"chunked");
+                }
+            }
+        }
+        if out.len() == value_start {
+            // No value: no header.
+            out.truncate(start);
+            continue;
+        }
         out.extend_from_slice(b"\r\n");
     }
     let raw = ctx.head.raw.as_ref();
@@ -163,9 +223,7 @@ pub fn head(
         // client spelled them, in the client's order. Lines the request
         // dropped (underscores, invalid names) are not in the map.
         for (name, value) in raw.header_lines() {
-            let lower = name.to_ascii_lowercase();
-            let kept = std::str::from_utf8(&lower).is_ok_and(|n| ctx.parts.headers.contains_key(n));
-            if plan.covers(&lower) || !kept {
+            if plan.covers(name) || !kept(ctx, name) {
                 continue;
             }
             out.extend_from_slice(name);
@@ -200,6 +258,53 @@ mod tests {
         let mut out = Vec::new();
         escape_into(&mut out, "/é".as_bytes());
         assert_eq!(out, b"/%C3%A9");
+    }
+
+    #[test]
+    fn paths_called_normal_normalise_to_themselves() {
+        const PIECES: &[&[u8]] = &[
+            b"/",
+            b"a",
+            b".",
+            b"..",
+            b".a",
+            b"a.",
+            b"...",
+            b"%41",
+            b"%2",
+            b"#",
+            b"\0",
+            b"//",
+            b"\xc3\xa9",
+            b"~",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut normal = 0;
+        for _ in 0..20_000 {
+            let mut path = if next(8) == 0 {
+                Vec::new()
+            } else {
+                b"/".to_vec()
+            };
+            for _ in 0..next(8) {
+                path.extend_from_slice(PIECES[next(PIECES.len())]);
+            }
+            for merge in [true, false] {
+                if already_normal(&path, merge) {
+                    normal += 1;
+                    let parsed = crate::http_core::uri::normalise(&path, merge)
+                        .expect("a normal path normalises");
+                    assert_eq!(parsed.path, path, "{:?}", String::from_utf8_lossy(&path));
+                }
+            }
+        }
+        assert!(normal > 1_000);
     }
 
     #[test]

@@ -3,8 +3,34 @@
 //! lines (nginx's `r->upstream_states` and `u->headers_in`).
 
 use super::client::ResponseHead;
+use bytes::Bytes;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// Bytes a request shares with the configuration (`$proxy_host`,
+/// `$proxy_port` of a literal `proxy_pass`) instead of copying them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Shared(Bytes);
+
+impl Shared {
+    pub fn as_slice(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for Shared {
+    fn from(bytes: Vec<u8>) -> Shared {
+        Shared(Bytes::from(bytes))
+    }
+}
+
+impl std::ops::Deref for Shared {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
 
 /// One try of one peer (nginx's `ngx_http_upstream_state_t`); an entry
 /// without a peer separates the tries of two upstream requests (an internal
@@ -27,8 +53,8 @@ pub struct Attempt {
 pub struct UpstreamState {
     pub attempts: Vec<Attempt>,
     /// `$proxy_host`, `$proxy_port`.
-    pub proxy_host: Vec<u8>,
-    pub proxy_port: Vec<u8>,
+    pub proxy_host: Shared,
+    pub proxy_port: Shared,
     /// The response head as the upstream sent it (`$upstream_http_*`).
     pub response: Option<ResponseHead>,
     /// `http://PEER/URI` of the try in progress, for error-log lines.
