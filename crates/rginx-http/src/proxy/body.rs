@@ -237,8 +237,10 @@ pub async fn prepare(ctx: &mut Ctx<'_>, conf: &ProxyConf) -> Result<Prepared, Bo
             chunked,
         });
     }
-    let mut buffered = Buffered::new(&ctx.loc_conf().limits);
+    // Without a body nothing is spooled: its settings are not looked up.
+    let mut buffered = Buffered::default();
     if has_body && let Some(mut incoming) = ctx.body.take() {
+        buffered = Buffered::new(&ctx.loc_conf().limits);
         let limit = ctx.loc_conf().client.client_max_body_size();
         let body_timeout = ctx.loc_conf().limits.client_body_timeout();
         loop {

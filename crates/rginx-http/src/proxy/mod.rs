@@ -570,8 +570,14 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
         }
         if let Some(state) = ctx.upstream.as_mut() {
             if let Some(attempt) = state.attempts.last_mut() {
-                attempt.header_time = Some(tried.elapsed());
+                let elapsed = tried.elapsed();
+                attempt.header_time = Some(elapsed);
                 attempt.status = head.status;
+                if head.status < 300 {
+                    // Passed on at once: the try ends now (one clock read
+                    // for both times).
+                    attempt.response_time = Some(elapsed);
+                }
             }
             state.response = Some(head.clone());
         }

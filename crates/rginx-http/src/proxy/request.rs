@@ -170,6 +170,13 @@ fn kept(ctx: &Ctx<'_>, name: &[u8]) -> bool {
     std::str::from_utf8(lower).is_ok_and(|n| ctx.parts.headers.contains_key(n))
 }
 
+/// The value of a header the configuration sets.
+enum Value<'t> {
+    Template(&'t Template),
+    Length(u64),
+    Chunked,
+}
+
 /// The request line and headers.
 pub fn head(
     ctx: &Ctx<'_>,
@@ -190,23 +197,27 @@ pub fn head(
     let none = HeaderPlan::default();
     let plan = conf.headers.as_deref().unwrap_or(&none);
     for header in &plan.set {
+        // Headers without a value are known before their name is written.
+        let value = match &header.value {
+            HeaderValue::Empty => continue,
+            HeaderValue::Template(template) => Value::Template(template),
+            HeaderValue::BodyLength => match body.length {
+                Some(length) if !body.chunked => Value::Length(length),
+                _ => continue,
+            },
+            HeaderValue::Chunked if body.chunked => Value::Chunked,
+            HeaderValue::Chunked => continue,
+        };
         let start = out.len();
         out.extend_from_slice(&header.name);
         out.extend_from_slice(b": ");
         let value_start = out.len();
-        match &header.value {
-            HeaderValue::Empty => {}
-            HeaderValue::Template(template) => render_into(ctx, template, &mut out),
-            HeaderValue::BodyLength => {
-                if let Some(length) = body.length.filter(|_| !body.chunked) {
-                    out.extend_from_slice(itoa::Buffer::new().format(length).as_bytes());
-                }
+        match value {
+            Value::Template(template) => render_into(ctx, template, &mut out),
+            Value::Length(length) => {
+                out.extend_from_slice(itoa::Buffer::new().format(length).as_bytes());
             }
-            HeaderValue::Chunked => {
-                if body.chunked {
-                    out.extend_from_slice(b"chunked");
-                }
-            }
+            Value::Chunked => out.extend_from_slice(b"chunked"),
         }
         if out.len() == value_start {
             // No value: no header.

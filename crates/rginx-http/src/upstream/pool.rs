@@ -89,15 +89,17 @@ impl Pool {
     }
 
     /// Whether a connection that served its request may be cached.
-    pub fn accepts(&self, conn: &Conn) -> bool {
-        conn.requests < self.conf.requests && conn.created.elapsed() <= self.conf.time
+    fn accepts(&self, conn: &Conn, now: Instant) -> bool {
+        conn.requests < self.conf.requests
+            && now.saturating_duration_since(conn.created) <= self.conf.time
     }
 
     /// Caches a connection whose response was read completely (nginx's
     /// `ngx_http_upstream_free_keepalive_peer`); the least recently used is
     /// closed when the cache is full.
     pub fn put(self: &Arc<Self>, addr: PeerAddr, conn: Conn) {
-        if !self.accepts(&conn) || !conn.buf.is_empty() {
+        let now = Instant::now();
+        if !self.accepts(&conn, now) || !conn.buf.is_empty() {
             return;
         }
         let start_sweeper = {
@@ -108,7 +110,7 @@ impl Pool {
             inner.idle.push_front(Idle {
                 addr,
                 conn,
-                since: Instant::now(),
+                since: now,
             });
             !std::mem::replace(&mut inner.sweeping, true)
         };
