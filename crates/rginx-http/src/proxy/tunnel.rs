@@ -15,6 +15,9 @@ pub fn spawn(
     idle: Duration,
     on_close: impl FnOnce() + Send + 'static,
 ) {
+    // Messages both ways, each written as it comes: none waits for the
+    // acknowledgement of the one before.
+    upstream.set_nodelay();
     tokio::spawn(async move {
         if let Ok(mut client) = upgrade.into_stream().await {
             let early = upstream.buf.split();

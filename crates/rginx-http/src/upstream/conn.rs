@@ -141,6 +141,10 @@ pub struct Conn {
     write_deadline: Option<Pin<Box<tokio::time::Sleep>>>,
     /// When the read in progress times out (`proxy_read_timeout`).
     read_deadline: Option<tokio::time::Instant>,
+    /// `TCP_NODELAY` is set (or does not apply).
+    nodelay: bool,
+    /// Writes since the last read.
+    writes: u8,
     /// The timer behind `read_deadline`, kept for the connection's life
     /// and armed no later than it: a timer made and cancelled for every
     /// response cost more than the rest of reading it. It may fire early
@@ -151,15 +155,14 @@ pub struct Conn {
 impl Conn {
     /// Connects (the caller bounds the wait with `proxy_connect_timeout`).
     pub async fn connect(addr: &PeerAddr) -> io::Result<Conn> {
-        let socket = match addr {
-            PeerAddr::Inet(addr) => {
-                let stream = TcpStream::connect(addr).await?;
-                // nginx sets TCP_NODELAY on upstream keep-alive connections;
-                // a proxy adds latency without it.
-                let _ = stream.set_nodelay(true);
-                Socket::Tcp(stream)
-            }
-            PeerAddr::Unix(path) => Socket::Unix(UnixStream::connect(path).await?),
+        // Nagle's algorithm holds back a small write only while earlier
+        // data waits for its acknowledgement: a request written at once
+        // after the previous response was read is never held, and
+        // TCP_NODELAY is set (a system call) only when a request needs a
+        // second write (see `poll_write`).
+        let (socket, nodelay) = match addr {
+            PeerAddr::Inet(addr) => (Socket::Tcp(TcpStream::connect(addr).await?), false),
+            PeerAddr::Unix(path) => (Socket::Unix(UnixStream::connect(path).await?), true),
         };
         Ok(Conn {
             socket,
@@ -170,17 +173,21 @@ impl Conn {
             tls: None,
             write_deadline: None,
             read_deadline: None,
+            nodelay,
+            writes: 0,
             read_timer: None,
         })
     }
 
     /// The TLS handshake on a new connection (the caller bounds the wait).
     pub async fn start_tls(
-        self,
+        mut self,
         connector: &tokio_rustls::TlsConnector,
         name: rustls::pki_types::ServerName<'static>,
         key: TlsKey,
     ) -> io::Result<Conn> {
+        // The handshake writes without reading in between.
+        self.set_nodelay();
         let Conn {
             socket,
             buf,
@@ -201,8 +208,23 @@ impl Conn {
             tls: Some(key),
             write_deadline: None,
             read_deadline,
+            nodelay: true,
+            writes: 0,
             read_timer,
         })
+    }
+
+    /// Turns Nagle's algorithm off, once: for a second write before a
+    /// read, which it would hold until the first is acknowledged, and for
+    /// tunnels.
+    pub fn set_nodelay(&mut self) {
+        if self.nodelay {
+            return;
+        }
+        self.nodelay = true;
+        if let Socket::Tcp(stream) = &self.socket {
+            let _ = stream.set_nodelay(true);
+        }
     }
 
     /// The descriptor of the socket (under TLS, of the transport).
@@ -237,6 +259,7 @@ impl Conn {
         let result = Pin::new(&mut self.socket).poll_read(cx, &mut read);
         match result {
             Poll::Ready(Ok(())) => {
+                self.writes = 0;
                 let n = read.filled().len();
                 // SAFETY: poll_read initialised the first `n` spare bytes.
                 unsafe { self.buf.set_len(self.buf.len() + n) };
@@ -300,7 +323,12 @@ impl AsyncRead for Conn {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().socket).poll_read(cx, buf)
+        let this = self.get_mut();
+        let result = Pin::new(&mut this.socket).poll_read(cx, buf);
+        if let Poll::Ready(Ok(())) = result {
+            this.writes = 0;
+        }
+        result
     }
 }
 
@@ -311,7 +339,13 @@ impl AsyncWrite for Conn {
         data: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
+        if this.writes > 0 {
+            this.set_nodelay();
+        }
         let result = Pin::new(&mut this.socket).poll_write(cx, data);
+        if let Poll::Ready(Ok(_)) = result {
+            this.writes = this.writes.saturating_add(1);
+        }
         match result {
             Poll::Pending => match this.poll_write_timeout(cx) {
                 Poll::Ready(err) => Poll::Ready(Err(err)),
@@ -330,7 +364,13 @@ impl AsyncWrite for Conn {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
+        if this.writes > 0 {
+            this.set_nodelay();
+        }
         let result = Pin::new(&mut this.socket).poll_write_vectored(cx, bufs);
+        if let Poll::Ready(Ok(_)) = result {
+            this.writes = this.writes.saturating_add(1);
+        }
         match result {
             Poll::Pending => match this.poll_write_timeout(cx) {
                 Poll::Ready(err) => Poll::Ready(Err(err)),
@@ -353,5 +393,69 @@ impl AsyncWrite for Conn {
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.get_mut().socket).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    fn nodelay(conn: &Conn) -> bool {
+        match &conn.socket {
+            Socket::Tcp(stream) => stream.nodelay().expect("TCP_NODELAY is readable"),
+            _ => unreachable!("a TCP connection"),
+        }
+    }
+
+    #[tokio::test]
+    async fn nagle_is_turned_off_for_a_second_write_before_a_read() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = PeerAddr::Inet(listener.local_addr().expect("address"));
+        let peer = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.expect("accept");
+            let mut request = [0u8; 2];
+            stream.read_exact(&mut request).await.expect("request");
+            stream.write_all(b"r").await.expect("response");
+            let mut rest = [0u8; 2];
+            stream.read_exact(&mut rest).await.expect("more");
+        });
+        let mut conn = Conn::connect(&addr).await.expect("connect");
+        conn.write_all(b"a").await.expect("write");
+        assert!(!nodelay(&conn), "one write is never held back");
+        conn.write_all(b"b").await.expect("write");
+        assert!(nodelay(&conn), "a second write before a read");
+        let mut response = [0u8; 1];
+        conn.read_exact(&mut response).await.expect("read");
+        conn.write_all(b"cd").await.expect("write");
+        peer.await.expect("the peer ends");
+    }
+
+    #[tokio::test]
+    async fn a_write_after_a_read_keeps_nagle() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = PeerAddr::Inet(listener.local_addr().expect("address"));
+        let peer = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.expect("accept");
+            let mut byte = [0u8; 1];
+            stream.read_exact(&mut byte).await.expect("request");
+            stream.write_all(b"r").await.expect("response");
+            stream.read_exact(&mut byte).await.expect("request");
+        });
+        let mut conn = Conn::connect(&addr).await.expect("connect");
+        conn.write_all(b"a").await.expect("write");
+        let filled = std::future::poll_fn(|cx| conn.poll_fill(cx)).await;
+        assert_eq!(filled.expect("read"), 1);
+        conn.buf.clear();
+        conn.write_all(b"b").await.expect("write");
+        assert!(
+            !nodelay(&conn),
+            "each request written at once after a response"
+        );
+        peer.await.expect("the peer ends");
     }
 }
