@@ -49,13 +49,63 @@ pub struct ResponseHead {
     pub connection_close: bool,
     /// The first `X-Accel-Redirect` value.
     pub accel_redirect: Option<Bytes>,
+    /// Where the names and values are, found while parsing.
+    index: Index,
+}
+
+/// How many header lines a head's index holds; a head with more lines
+/// (or of 64 KiB and more) is split again where it is looked at.
+const INDEXED: usize = 16;
+
+/// The parts of the first `len` header lines, as offsets into `lines`:
+/// passing a head on does not split its lines again.
+#[derive(Clone, Copy, Debug, Default)]
+struct Index {
+    spans: [Span; INDEXED],
+    len: u8,
+    /// Every line is in `spans`.
+    complete: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Span {
+    name: (u16, u16),
+    value: (u16, u16),
+}
+
+impl Index {
+    /// Notes a line's name and value (offsets into the lines); the index
+    /// is incomplete from the first line that does not fit.
+    fn push(&mut self, name: (usize, usize), value: (usize, usize)) {
+        let fits = |(start, end): (usize, usize)| {
+            Some((u16::try_from(start).ok()?, u16::try_from(end).ok()?))
+        };
+        match (
+            self.spans.get_mut(usize::from(self.len)),
+            fits(name),
+            fits(value),
+        ) {
+            (Some(span), Some(name), Some(value)) if self.complete => {
+                *span = Span { name, value };
+                self.len += 1;
+            }
+            _ => self.complete = false,
+        }
+    }
 }
 
 impl ResponseHead {
     /// The header lines in order: names as sent, values without the
     /// spaces around them.
     pub fn headers(&self) -> HeaderLines<'_> {
-        HeaderLines { rest: &self.lines }
+        let index = &self.index;
+        HeaderLines {
+            lines: &self.lines,
+            spans: index
+                .complete
+                .then(|| &index.spans[..usize::from(index.len)]),
+            rest: &self.lines,
+        }
     }
 
     /// The first header of a (lowercase) name.
@@ -75,6 +125,9 @@ impl ResponseHead {
 /// The header lines of a head: name and value of each.
 #[derive(Clone, Debug)]
 pub struct HeaderLines<'h> {
+    lines: &'h [u8],
+    /// The index of every line, or `None`: the lines are split again.
+    spans: Option<&'h [Span]>,
     rest: &'h [u8],
 }
 
@@ -82,8 +135,18 @@ impl<'h> Iterator for HeaderLines<'h> {
     type Item = (&'h [u8], &'h [u8]);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let line = next_line(&mut self.rest)?;
-        Some(split_line(line))
+        let Some(spans) = &mut self.spans else {
+            let line = next_line(&mut self.rest)?;
+            return Some(split_line(line));
+        };
+        let (span, rest) = spans.split_first()?;
+        *spans = rest;
+        let part = |(start, end): (u16, u16)| {
+            self.lines
+                .get(usize::from(start)..usize::from(end))
+                .unwrap_or_default()
+        };
+        Some((part(span.name), part(span.value)))
     }
 }
 
@@ -225,6 +288,10 @@ fn try_parse(buf: &mut BytesMut, limit: usize) -> Option<Result<ResponseHead, He
     let window = &buf[..buf.len().min(limit)];
     let lines_start = find_byte(window, b'\n')? + 1;
     let mut fields = Fields::default();
+    let mut index = Index {
+        complete: true,
+        ..Index::default()
+    };
     // The first invalid line, as offsets into `window`.
     let mut invalid: Option<(usize, usize)> = None;
     let mut at = lines_start;
@@ -242,10 +309,13 @@ fn try_parse(buf: &mut BytesMut, limit: usize) -> Option<Result<ResponseHead, He
             if name.is_empty() || nul {
                 invalid = Some((at, at + line.len()));
             } else {
-                fields.note(
-                    name,
-                    value,
-                    at + (value.as_ptr() as usize - line.as_ptr() as usize),
+                let value_at = at + (value.as_ptr() as usize - line.as_ptr() as usize);
+                fields.note(name, value, value_at);
+                let from = at - lines_start;
+                let value_from = value_at - lines_start;
+                index.push(
+                    (from, from + name.len()),
+                    (value_from, value_from + value.len()),
                 );
             }
         }
@@ -279,6 +349,7 @@ fn try_parse(buf: &mut BytesMut, limit: usize) -> Option<Result<ResponseHead, He
         accel_redirect: fields
             .accel_redirect
             .map(|(start, len)| head.slice(start..start + len)),
+        index,
     }))
 }
 
@@ -950,7 +1021,8 @@ mod tests {
             let mut head = STATUS[next(STATUS.len())].to_vec();
             let eol: &[u8] = if next(4) == 0 { b"\n" } else { b"\r\n" };
             head.extend_from_slice(eol);
-            for _ in 0..next(7) {
+            let count = if next(10) == 0 { next(24) } else { next(7) };
+            for _ in 0..count {
                 head.extend_from_slice(LINES[next(LINES.len())]);
                 head.extend_from_slice(if next(8) == 0 { b"\n" } else { eol });
             }

@@ -155,10 +155,7 @@ fn find_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// The headers of the response the client gets. Values passed unchanged
 /// share the bytes of the upstream's head.
 pub fn pass(ctx: &mut Ctx<'_>, conf: &ProxyConf, head: &ResponseHead) -> Passed {
-    let mut passed = Passed {
-        headers: Vec::with_capacity(8),
-        ..Passed::default()
-    };
+    let mut passed = Passed::default();
     let hidden: &[Vec<u8>] = conf.hidden.as_deref().map_or(&[], Vec::as_slice);
     let redirects = conf.redirects.as_deref();
     for (name, value) in head.headers() {
@@ -206,6 +203,10 @@ pub fn pass(ctx: &mut Ctx<'_>, conf: &ProxyConf, head: &ResponseHead) -> Passed 
         if is_location {
             passed.location = Some(value);
         } else {
+            if passed.headers.is_empty() {
+                // Room for a usual head at once; none when nothing passes.
+                passed.headers.reserve(8);
+            }
             passed.headers.push((name, value));
         }
     }
