@@ -48,10 +48,50 @@ pub struct Attempt {
     pub bytes_received: u64,
 }
 
+/// The tries of a request: the first in place (nearly every request
+/// makes one), the others in a vector.
+#[derive(Clone, Debug, Default)]
+pub struct Attempts {
+    first: Option<Attempt>,
+    rest: Vec<Attempt>,
+}
+
+impl Attempts {
+    pub fn push(&mut self, attempt: Attempt) {
+        if self.first.is_none() {
+            self.first = Some(attempt);
+        } else {
+            self.rest.push(attempt);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.rest.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.first.is_none()
+    }
+
+    pub fn get(&self, index: usize) -> Option<&Attempt> {
+        match index {
+            0 => self.first.as_ref(),
+            _ => self.rest.get(index - 1),
+        }
+    }
+
+    pub fn last_mut(&mut self) -> Option<&mut Attempt> {
+        match self.rest.last_mut() {
+            Some(last) => Some(last),
+            None => self.first.as_mut(),
+        }
+    }
+}
+
 /// The upstream side of a request.
 #[derive(Clone, Debug, Default)]
 pub struct UpstreamState {
-    pub attempts: Vec<Attempt>,
+    pub attempts: Attempts,
     /// `$proxy_host`, `$proxy_port`.
     pub proxy_host: Shared,
     pub proxy_port: Shared,
@@ -86,20 +126,17 @@ impl UpstreamState {
         }
         let mut out = Vec::new();
         let mut i = 0;
-        loop {
-            each(&self.attempts[i], &mut out);
+        while let Some(attempt) = self.attempts.get(i) {
+            each(attempt, &mut out);
             i += 1;
-            if i == self.attempts.len() {
+            let Some(next) = self.attempts.get(i) else {
                 break;
-            }
-            if self.attempts[i].peer.is_some() {
+            };
+            if next.peer.is_some() {
                 out.extend_from_slice(b", ");
             } else {
                 out.extend_from_slice(b" : ");
                 i += 1;
-                if i == self.attempts.len() {
-                    break;
-                }
             }
         }
         Some(out)
