@@ -716,6 +716,7 @@ fn respond(
         content_type: passed.content_type,
         location: passed.location,
         headers: passed.headers,
+        header_case: passed.header_case,
         server_tokens: loc.server_tokens.unwrap_or(true),
         ..Outcome::default()
     };

@@ -20,6 +20,9 @@ pub struct Passed {
     /// starting with `/`); any other `Location` stays in `headers`.
     pub location: Option<HeaderValue>,
     pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// The upstream's spelling of names it spelled otherwise than rginx
+    /// would: nginx passes each name as received.
+    pub header_case: Vec<bytes::Bytes>,
 }
 
 /// Applies the first matching rule to `value[prefix..]` (nginx's
@@ -197,9 +200,13 @@ pub fn pass(ctx: &mut Ctx<'_>, conf: &ProxyConf, head: &ResponseHead) -> Passed 
             None => HeaderValue::from_maybe_shared(head.share(value)),
         };
         // A name `http` refuses (or a value) is dropped.
-        let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name), value) else {
+        let spelled = name;
+        let (Ok(name), Ok(value)) = (HeaderName::from_bytes(spelled), value) else {
             continue;
         };
+        if !crate::serve::answer::is_usual_spelling(&name, spelled) {
+            passed.header_case.push(head.share(spelled));
+        }
         if is_location {
             passed.location = Some(value);
         } else {

@@ -108,9 +108,22 @@ pub fn usual_spelling(name: &HeaderName, out: &mut bytes::BytesMut) {
 
 /// Whether `spelled` is how [`usual_spelling`] writes `name`.
 pub fn is_usual_spelling(name: &HeaderName, spelled: &[u8]) -> bool {
-    let mut usual = bytes::BytesMut::with_capacity(spelled.len());
-    usual_spelling(name, &mut usual);
-    usual[..] == *spelled
+    if let Some(usual) = nginx_spelling(name) {
+        return usual.as_bytes() == spelled;
+    }
+    let lower = name.as_str().as_bytes();
+    if lower.len() != spelled.len() {
+        return false;
+    }
+    let mut upper = true;
+    for (&l, &s) in lower.iter().zip(spelled) {
+        let usual = if upper { l.to_ascii_uppercase() } else { l };
+        if s != usual {
+            return false;
+        }
+        upper = l == b'-';
+    }
+    true
 }
 
 /// nginx's spelling of the header names it writes itself where the usual
