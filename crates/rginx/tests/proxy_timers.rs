@@ -4,9 +4,13 @@
 //! no sooner (the timer fired for an earlier read is moved on) and no later
 //! (a timer armed for a longer timeout is moved back).
 //!
-//! The real binary runs on 127.0.0.1:21611 (a backend of this test on
-//! 21610), single-process, every wait is bounded, and only the process this
-//! test started is stopped.
+//! A connection that cannot be made times out at `proxy_connect_timeout`
+//! (its timer then serves its reads).
+//!
+//! The real binary runs on 127.0.0.1:21611 and 21613 (a backend of this
+//! test on 21610, a listener that never accepts on 21612), single-process,
+//! every wait is bounded, and only the processes this test started are
+//! stopped.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -20,6 +24,10 @@ use std::time::{Duration, Instant};
 const RGINX: &str = env!("CARGO_BIN_EXE_rginx");
 const BACKEND: u16 = 21610;
 const PORT: u16 = 21611;
+/// Listens but never accepts: once its queue is full, connections to it
+/// wait.
+const STUCK: u16 = 21612;
+const STUCK_PORT: u16 = 21613;
 const WAIT: Duration = Duration::from_secs(10);
 
 /// Answers each request on a connection by its path: `/…/fast` at once,
@@ -83,8 +91,9 @@ struct Rginx {
 }
 
 impl Rginx {
-    fn start() -> Rginx {
-        let dir = std::env::temp_dir().join(format!("rginx-proxy-timers-{}", std::process::id()));
+    fn start(port: u16, name: &str) -> Rginx {
+        let dir =
+            std::env::temp_dir().join(format!("rginx-proxy-timers-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("logs")).unwrap();
         for path in [&dir, &dir.join("logs")] {
@@ -97,10 +106,12 @@ impl Rginx {
                 "daemon off;\nmaster_process off;\nerror_log logs/error.log;\n\
                  pid logs/nginx.pid;\nevents {{}}\nhttp {{\n    access_log off;\n    \
                  upstream backend {{ server 127.0.0.1:{BACKEND}; keepalive 1; }}\n    \
-                 server {{\n        listen 127.0.0.1:{PORT};\n        \
+                 server {{\n        listen 127.0.0.1:{port};\n        \
                  proxy_http_version 1.1;\n        proxy_set_header Connection \"\";\n        \
                  location /short/ {{ proxy_pass http://backend; proxy_read_timeout 600ms; }}\n        \
-                 location /long/ {{ proxy_pass http://backend; proxy_read_timeout 30s; }}\n    \
+                 location /long/ {{ proxy_pass http://backend; proxy_read_timeout 30s; }}\n        \
+                 location /stuck/ {{ proxy_pass http://127.0.0.1:{STUCK}; \
+                 proxy_connect_timeout 300ms; }}\n    \
                  }}\n}}\n"
             ),
         )
@@ -114,7 +125,7 @@ impl Rginx {
             .unwrap();
         let server = Rginx { dir, child };
         let deadline = Instant::now() + WAIT;
-        while TcpStream::connect(("127.0.0.1", PORT)).is_err() {
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
                 Instant::now() < deadline,
                 "rginx did not start: {}",
@@ -139,8 +150,8 @@ impl Drop for Rginx {
 }
 
 /// Status and body of a GET.
-fn get(path: &str) -> (u16, Vec<u8>) {
-    let mut stream = TcpStream::connect(("127.0.0.1", PORT)).expect("connect");
+fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream.set_read_timeout(Some(WAIT)).unwrap();
     write!(
         stream,
@@ -165,23 +176,23 @@ fn get(path: &str) -> (u16, Vec<u8>) {
 fn reads_on_a_kept_connection_time_out_at_their_own_deadline() {
     let connections = Arc::new(AtomicUsize::new(0));
     backend(connections.clone());
-    let rginx = Rginx::start();
+    let rginx = Rginx::start(PORT, "reads");
 
     // A read that waited armed the connection's timer 30 s ahead; a read
     // allowed 600 ms on the same connection must not wait for it.
-    assert_eq!(get("/long/fast"), (200, b"fast".to_vec()));
+    assert_eq!(get(PORT, "/long/fast"), (200, b"fast".to_vec()));
     let started = Instant::now();
-    let (status, _) = get("/short/delay/1500");
+    let (status, _) = get(PORT, "/short/delay/1500");
     assert_eq!(status, 504, "{}", rginx.error_log());
     assert!(started.elapsed() < Duration::from_millis(1400));
     assert_eq!(connections.load(Ordering::SeqCst), 1);
 
     // The timer armed for one read fires while the next waits, before that
     // one's own deadline: the read goes on.
-    assert_eq!(get("/short/fast"), (200, b"fast".to_vec()));
+    assert_eq!(get(PORT, "/short/fast"), (200, b"fast".to_vec()));
     std::thread::sleep(Duration::from_millis(400));
     assert_eq!(
-        get("/short/delay/400"),
+        get(PORT, "/short/delay/400"),
         (200, b"late".to_vec()),
         "{}",
         rginx.error_log()
@@ -190,7 +201,7 @@ fn reads_on_a_kept_connection_time_out_at_their_own_deadline() {
     assert_eq!(connections.load(Ordering::SeqCst), 2);
 
     // Between reads of a body too.
-    let (status, body) = get("/short/stall");
+    let (status, body) = get(PORT, "/short/stall");
     assert_eq!((status, body.len()), (200, 10), "{}", rginx.error_log());
 
     let log = rginx.error_log();
@@ -201,4 +212,36 @@ fn reads_on_a_kept_connection_time_out_at_their_own_deadline() {
         .matches("upstream timed out (110: Connection timed out) while reading upstream")
         .count();
     assert_eq!((header_timeouts, body_timeouts), (1, 1), "{log}");
+}
+
+#[test]
+fn a_connect_that_waits_times_out_at_proxy_connect_timeout() {
+    let listener = TcpListener::bind(("127.0.0.1", STUCK)).expect("bind the stuck listener");
+    // Fill its accept queue: the kernel then drops the SYNs of further
+    // connections, which wait.
+    let mut queued = Vec::new();
+    let deadline = Instant::now() + WAIT;
+    loop {
+        assert!(Instant::now() < deadline, "the accept queue never filled");
+        match TcpStream::connect_timeout(
+            &std::net::SocketAddr::from(([127, 0, 0, 1], STUCK)),
+            Duration::from_millis(200),
+        ) {
+            Ok(stream) => queued.push(stream),
+            Err(_) => break,
+        }
+    }
+    let rginx = Rginx::start(STUCK_PORT, "stuck");
+    let started = Instant::now();
+    let (status, _) = get(STUCK_PORT, "/stuck/");
+    assert_eq!(status, 504, "{}", rginx.error_log());
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(
+        rginx.error_log().contains(
+            "upstream timed out (110: Connection timed out) while connecting to upstream"
+        ),
+        "{}",
+        rginx.error_log()
+    );
+    drop(listener);
 }

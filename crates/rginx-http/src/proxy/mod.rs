@@ -435,7 +435,8 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
     let mut tried = started;
     let mut first = true;
     loop {
-        // ngx_http_upstream_connect
+        // ngx_http_upstream_connect; only a retry has an earlier try to
+        // finish (and a start of its own to read from the clock).
         if !first {
             finish_attempt(ctx, tried);
             tried = Instant::now();
@@ -638,11 +639,20 @@ async fn connect(
     tls: Option<(&UpstreamTls, &[u8], TlsKey)>,
 ) -> Result<Conn, Failure> {
     let deadline = tokio::time::Instant::now() + conf.connect_timeout();
-    let conn = match tokio::time::timeout_at(deadline, Conn::connect(addr)).await {
-        Err(_) => return Err(Failure::timed_out(CONNECTING)),
-        Ok(Err(err)) => return Err(io_failure(&err, "connect", CONNECTING)),
-        Ok(Ok(conn)) => conn,
+    // The connect timer becomes the connection's read timer: one timer
+    // for a new connection instead of two.
+    let mut timer = Box::pin(tokio::time::sleep_until(deadline));
+    let connecting = Conn::connect(addr);
+    tokio::pin!(connecting);
+    let mut conn = tokio::select! {
+        biased;
+        connected = &mut connecting => match connected {
+            Err(err) => return Err(io_failure(&err, "connect", CONNECTING)),
+            Ok(conn) => conn,
+        },
+        () = timer.as_mut() => return Err(Failure::timed_out(CONNECTING)),
     };
+    conn.keep_timer(timer);
     if conf.socket_keepalive.unwrap_or(false)
         && let crate::upstream::conn::Socket::Tcp(stream) = &conn.socket
     {

@@ -270,6 +270,12 @@ impl Conn {
         }
     }
 
+    /// Takes a timer of the caller's (the connect timeout's) as the read
+    /// timer, rather than making one for the first read.
+    pub fn keep_timer(&mut self, timer: Pin<Box<tokio::time::Sleep>>) {
+        self.read_timer = Some(timer);
+    }
+
     /// Starts the time a read may wait, unless it runs already.
     pub fn start_read_timeout(&mut self, timeout: Duration) {
         if self.read_deadline.is_none() {
