@@ -255,19 +255,13 @@ impl Conn {
         if self.buf.capacity() - self.buf.len() < 4096 {
             self.buf.reserve(16 * 1024);
         }
-        let mut read = ReadBuf::uninit(self.buf.spare_capacity_mut());
-        let result = Pin::new(&mut self.socket).poll_read(cx, &mut read);
-        match result {
-            Poll::Ready(Ok(())) => {
-                self.writes = 0;
-                let n = read.filled().len();
-                // SAFETY: poll_read initialised the first `n` spare bytes.
-                unsafe { self.buf.set_len(self.buf.len() + n) };
-                Poll::Ready(Ok(n))
-            }
-            Poll::Ready(Err(err)) => Poll::Ready(Err(err)),
-            Poll::Pending => Poll::Pending,
+        // Into spare capacity without zeroing it first (tokio-util does the
+        // bookkeeping of what the read initialised).
+        let result = tokio_util::io::poll_read_buf(Pin::new(&mut self.socket), cx, &mut self.buf);
+        if let Poll::Ready(Ok(_)) = result {
+            self.writes = 0;
         }
+        result
     }
 
     /// Takes a timer of the caller's (the connect timeout's) as the read
