@@ -19,6 +19,9 @@ pub fn serve(conf: &str, files: &[(&str, &[u8])]) -> PathBuf {
         std::process::id(),
         unique()
     ));
+    // A directory left by an earlier run whose pid this one reuses would
+    // mix its logs into this test's.
+    let _ = std::fs::remove_dir_all(&prefix);
     std::fs::create_dir_all(&prefix).unwrap();
     for (path, bytes) in files {
         let path = prefix.join(path);
