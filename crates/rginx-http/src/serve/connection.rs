@@ -56,6 +56,10 @@ pub async fn serve(context: WorkerContext) -> i32 {
                             continue;
                         }
                         start(stream, info, protocol, shared.clone(), stop_rx.clone());
+                        // One connection per turn, as nginx's `multi_accept
+                        // off`: the other workers, woken by the same
+                        // readiness, get their share of a burst.
+                        tokio::task::yield_now().await;
                     }
                 }));
             }
