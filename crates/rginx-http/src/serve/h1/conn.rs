@@ -255,26 +255,13 @@ async fn answer_refusal(
     });
     let method = parts.method.clone();
     let version = parts.version;
-    let result = handler::respond(
-        parts,
-        Some(raw),
-        empty_body(),
-        None,
-        conn.clone(),
-        shared.clone(),
-    )
-    .await;
-    let response = match result {
-        Ok(response) => response,
-        Err(abort) => {
-            // Not answered: the client timed out (or left) before its
-            // head was whole.
-            return Next::Abort {
-                tuning: abort.tuning.unwrap_or(settings.tuning),
-            };
-        }
-    };
-    let tuning = response.answer.tuning.unwrap_or(settings.tuning);
+    // Not answered: the client timed out (or left) before its head was
+    // whole.
+    let (response, tuning) =
+        match handle(parts, raw, empty_body(), None, conn, shared, settings).await {
+            Ok(handled) => handled,
+            Err(abort) => return abort,
+        };
     let answering = Answering {
         method: &method,
         version,
@@ -285,6 +272,38 @@ async fn answer_refusal(
             tuning,
         },
         Err(err) => failed_write(&err, tuning),
+    }
+}
+
+/// Runs the handler on a request: its answer and the settings to send it
+/// and close after it with, or the abort that closes the connection
+/// without an answer.
+async fn handle(
+    parts: http::request::Parts,
+    raw: crate::serve::RawRequest,
+    body: crate::serve::RequestBody,
+    upgrade: Option<Upgrade>,
+    conn: &Arc<ConnInfo>,
+    shared: &Arc<Shared>,
+    settings: &Settings,
+) -> Result<(Responding, Tuning), Next> {
+    match handler::respond(
+        parts,
+        Some(raw),
+        body,
+        upgrade,
+        conn.clone(),
+        shared.clone(),
+    )
+    .await
+    {
+        Ok(response) => {
+            let tuning = response.answer.tuning.unwrap_or(settings.tuning);
+            Ok((response, tuning))
+        }
+        Err(abort) => Err(Next::Abort {
+            tuning: abort.tuning.unwrap_or(settings.tuning),
+        }),
     }
 }
 
@@ -370,25 +389,12 @@ async fn serve_request(
         (None, None)
     };
     let body = RequestBody::new(io.clone()).boxed();
-    let result = handler::respond(
-        head.parts,
-        Some(head.raw),
-        body,
-        upgrade,
-        conn.clone(),
-        shared.clone(),
-    )
-    .await;
-    let response = match result {
-        Ok(response) => response,
-        Err(abort) => {
-            // `return 444`: close at once, without a response.
-            return Next::Abort {
-                tuning: abort.tuning.unwrap_or(settings.tuning),
-            };
-        }
-    };
-    let tuning = response.answer.tuning.unwrap_or(settings.tuning);
+    // `return 444`: close at once, without a response.
+    let (response, tuning) =
+        match handle(head.parts, head.raw, body, upgrade, conn, shared, settings).await {
+            Ok(handled) => handled,
+            Err(abort) => return abort,
+        };
     let answering = Answering {
         method: &method,
         version,
