@@ -438,24 +438,12 @@ fn finish(mut outcome: Outcome, version: Version, keep_alive: bool) -> Answer {
 /// second; formatting per response showed in profiles, so each thread
 /// keeps the string of the current second.
 fn date_now() -> Option<HeaderValue> {
-    use std::cell::RefCell;
+    use crate::static_files::file::{HttpTimeCache, http_time_value};
     thread_local! {
-        static CACHE: RefCell<Option<(u64, HeaderValue)>> = const { RefCell::new(None) };
+        static CACHE: HttpTimeCache = const { std::cell::RefCell::new(None) };
     }
-    let now = std::time::SystemTime::now();
-    let second = now
+    let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    CACHE.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if let Some((at, value)) = cache.as_ref()
-            && *at == second
-        {
-            return Some(value.clone());
-        }
-        let secs = i64::try_from(second).unwrap_or(i64::MAX);
-        let value = HeaderValue::from_str(&crate::static_files::file::http_time(secs)).ok()?;
-        *cache = Some((second, value.clone()));
-        Some(value)
-    })
+    http_time_value(&CACHE, i64::try_from(now).unwrap_or(i64::MAX))
 }

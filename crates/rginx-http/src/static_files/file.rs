@@ -384,19 +384,30 @@ fn respond_filtered(
 /// `Last-Modified` for a file's mtime. Files seldom change, so each
 /// thread keeps the value of the last mtime it formatted.
 fn last_modified_value(mtime: i64) -> Option<HeaderValue> {
-    use std::cell::RefCell;
     thread_local! {
-        static LAST: RefCell<Option<(i64, HeaderValue)>> = const { RefCell::new(None) };
+        static LAST: HttpTimeCache = const { std::cell::RefCell::new(None) };
     }
-    LAST.with(|last| {
+    http_time_value(&LAST, mtime)
+}
+
+/// The last time a thread formatted for one header, and its value.
+pub type HttpTimeCache = std::cell::RefCell<Option<(i64, HeaderValue)>>;
+
+/// [`http_time`] as a header value, formatted again only when `secs`
+/// differs from the last call's with the same cache.
+pub fn http_time_value(
+    cache: &'static std::thread::LocalKey<HttpTimeCache>,
+    secs: i64,
+) -> Option<HeaderValue> {
+    cache.with(|last| {
         let mut last = last.borrow_mut();
         if let Some((at, value)) = last.as_ref()
-            && *at == mtime
+            && *at == secs
         {
             return Some(value.clone());
         }
-        let value = HeaderValue::from_str(&http_time(mtime)).ok()?;
-        *last = Some((mtime, value.clone()));
+        let value = HeaderValue::from_str(&http_time(secs)).ok()?;
+        *last = Some((secs, value.clone()));
         Some(value)
     })
 }
