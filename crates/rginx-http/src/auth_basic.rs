@@ -126,7 +126,7 @@ fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
 /// The user and password of an `Authorization: Basic` header, as
 /// `ngx_http_auth_basic_user` reads them (`$remote_user` is the user).
 pub fn credentials(headers: &HeaderMap) -> Option<(Vec<u8>, Vec<u8>)> {
-    let value = headers.get(http::header::AUTHORIZATION)?.as_bytes();
+    let value = crate::http_core::headers_in::first(headers, &http::header::AUTHORIZATION)?;
     let scheme = value.get(..6)?;
     if !scheme.eq_ignore_ascii_case(b"Basic ") {
         return None;

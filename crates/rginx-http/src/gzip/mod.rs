@@ -16,7 +16,7 @@ use crate::http_core::request::{Ctx, Outcome};
 use crate::regex::Regex;
 use crate::registry::Spec;
 use crate::values;
-use http::Version;
+use http::{HeaderName, Version};
 use rginx_conf::{ConfError, Directive};
 use std::sync::Arc;
 
@@ -118,15 +118,15 @@ impl GzipConf {
 }
 
 /// The first value of a request header (nginx keeps the first of these).
-fn first<'a>(ctx: &'a Ctx<'_>, name: &str) -> Option<&'a [u8]> {
-    ctx.parts.headers.get(name).map(|v| v.as_bytes())
+fn first<'a>(ctx: &'a Ctx<'_>, name: &HeaderName) -> Option<&'a [u8]> {
+    crate::http_core::headers_in::first(&ctx.parts.headers, name)
 }
 
 /// `ngx_http_gzip_ok`: does this client get gzip? `response` gives the
 /// response's headers for the `gzip_proxied` tests (none yet for
 /// gzip_static, which decides before the response exists).
 pub fn gzip_ok(ctx: &Ctx<'_>, conf: &GzipConf, response: Option<&Outcome>) -> bool {
-    let Some(accept) = first(ctx, "accept-encoding") else {
+    let Some(accept) = first(ctx, &http::header::ACCEPT_ENCODING) else {
         return false;
     };
     if accept.len() < 4 {
@@ -135,7 +135,7 @@ pub fn gzip_ok(ctx: &Ctx<'_>, conf: &GzipConf, response: Option<&Outcome>) -> bo
     if !accept.starts_with(b"gzip,") && !accept_encoding(accept) {
         return false;
     }
-    let user_agent = first(ctx, "user-agent").unwrap_or_default();
+    let user_agent = first(ctx, &http::header::USER_AGENT).unwrap_or_default();
     if conf.disable_msie6.unwrap_or(false)
         && crate::http_core::header_filter::Browser::of(user_agent).msie6
     {
@@ -147,11 +147,11 @@ pub fn gzip_ok(ctx: &Ctx<'_>, conf: &GzipConf, response: Option<&Outcome>) -> bo
     if ctx.head.version == Version::HTTP_09 {
         return false;
     }
-    if first(ctx, "via").is_some() && !proxied_ok(ctx, conf, response) {
+    if first(ctx, &http::header::VIA).is_some() && !proxied_ok(ctx, conf, response) {
         return false;
     }
     if let Some(disable) = &conf.disable
-        && ctx.parts.headers.get("user-agent").is_some()
+        && first(ctx, &http::header::USER_AGENT).is_some()
         && disable.iter().any(|re| re.is_match(user_agent))
     {
         return false;
@@ -168,7 +168,7 @@ fn proxied_ok(ctx: &Ctx<'_>, conf: &GzipConf, response: Option<&Outcome>) -> boo
     if p & proxied::ANY != 0 {
         return true;
     }
-    if first(ctx, "authorization").is_some() && p & proxied::AUTH != 0 {
+    if first(ctx, &http::header::AUTHORIZATION).is_some() && p & proxied::AUTH != 0 {
         return true;
     }
     let header = |name: &str| {

@@ -52,10 +52,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 impl Ctx<'_> {
     pub fn browser(&self) -> Browser {
         Browser::of(
-            self.parts
-                .headers
-                .get(http::header::USER_AGENT)
-                .map(|v| v.as_bytes())
+            super::headers_in::first(&self.parts.headers, &http::header::USER_AGENT)
                 .unwrap_or_default(),
         )
     }
@@ -117,10 +114,7 @@ pub fn body_too_large(ctx: &Ctx<'_>) -> bool {
     if limit == 0 {
         return false;
     }
-    let declared = ctx
-        .parts
-        .headers
-        .get(http::header::CONTENT_LENGTH)
+    let declared = super::headers_in::get(&ctx.parts.headers, &http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     match declared {

@@ -7,6 +7,7 @@ pub mod client;
 pub mod error_page;
 pub mod find_location;
 pub mod header_filter;
+pub mod headers_in;
 pub mod limits;
 pub mod listen;
 pub mod location;

@@ -63,14 +63,11 @@ impl RequestHead {
                 None => Bytes::from_static(b"/"),
             }
         };
-        let mut hosts = parts.headers.get_all(http::header::HOST).iter();
+        let mut hosts = super::headers_in::all(&parts.headers, &http::header::HOST);
         let host_header = hosts.next().cloned();
         let host_header_count = usize::from(host_header.is_some()) + hosts.count();
         let connection_has = |token: &str| {
-            parts
-                .headers
-                .get_all(http::header::CONNECTION)
-                .iter()
+            super::headers_in::all(&parts.headers, &http::header::CONNECTION)
                 .filter_map(|v| v.to_str().ok())
                 .flat_map(|v| v.split(','))
                 .any(|t| t.trim().eq_ignore_ascii_case(token))

@@ -17,7 +17,7 @@ mod script;
 
 use crate::Config;
 use crate::compile::{Compiler, Target};
-use crate::core_main::{self, LogDestination, LogLevel};
+use crate::core_main::{self, ErrorLog, LogDestination, LogLevel};
 use crate::http_core::request::Ctx;
 use crate::registry::Spec;
 use crate::values;
@@ -81,8 +81,8 @@ pub struct LogConf {
     /// `Some(None)`: `open_log_file_cache off`.
     pub open_file_cache: Option<Option<FileCache>>,
     /// This level's `error_log`s (`None`: inherit; at the top, the main
-    /// context's logs).
-    pub error_logs: Option<Vec<ErrorTarget>>,
+    /// context's logs). Shared: every request's access log holds them.
+    pub error_logs: Option<Arc<[ErrorTarget]>>,
 }
 
 impl LogConf {
@@ -470,13 +470,16 @@ fn set_error_log(
         LogDestination::Stderr => None,
         LogDestination::File(path) => Some(with_state(compiler, |state, _| state.file(path))),
     };
-    log_conf(t)?
-        .error_logs
-        .get_or_insert_with(Vec::new)
-        .push(ErrorTarget {
-            file,
-            level: parsed.level,
-        });
+    let logs = &mut log_conf(t)?.error_logs;
+    let mut targets = logs
+        .as_deref()
+        .map(<[ErrorTarget]>::to_vec)
+        .unwrap_or_default();
+    targets.push(ErrorTarget {
+        file,
+        level: parsed.level,
+    });
+    *logs = Some(targets.into());
     Ok(())
 }
 
@@ -805,7 +808,7 @@ pub fn connection_error(
 /// A request's error log that outlives its handler: a proxied response
 /// body failing after the handler returned logs through it.
 pub struct Detached {
-    targets: Vec<(Option<Arc<LogFile>>, LogLevel)>,
+    targets: Arc<[ErrorTarget]>,
     connection: u64,
     context: LaterContext,
 }
@@ -835,7 +838,8 @@ impl LaterContext {
             request,
             upstream: ctx.upstream.as_ref().and_then(|u| u.log_target.clone()),
             host: ctx.head.host_header.clone(),
-            referer: ctx.parts.headers.get(http::header::REFERER).cloned(),
+            referer: crate::http_core::headers_in::get(&ctx.parts.headers, &http::header::REFERER)
+                .cloned(),
         }
     }
 
@@ -874,23 +878,43 @@ impl LaterContext {
 /// The error log and context of a request, for later messages.
 pub fn detach(ctx: &Ctx<'_>) -> Detached {
     let targets = match &ctx.loc_conf().log.error_logs {
-        Some(targets) => targets.iter().map(|t| (t.file.clone(), t.level)).collect(),
-        None => ctx
-            .config
-            .main
-            .error_logs
-            .iter()
-            .map(|log| match &log.destination {
-                LogDestination::Stderr => (None, log.level),
-                LogDestination::File(path) => (Some(main_log(path)), log.level),
-            })
-            .collect(),
+        Some(targets) => targets.clone(),
+        None => main_targets(&ctx.config.main.error_logs),
     };
     Detached {
         targets,
         connection: ctx.conn.number,
         context: LaterContext::of(ctx),
     }
+}
+
+/// The main context's error logs as request-time targets. Every request
+/// detaches them, so the last list made is kept (per thread, compared by
+/// value: a reloaded configuration with other logs gets its own).
+fn main_targets(logs: &[ErrorLog]) -> Arc<[ErrorTarget]> {
+    thread_local! {
+        static LAST: RefCell<Option<(Vec<ErrorLog>, Arc<[ErrorTarget]>)>> =
+            const { RefCell::new(None) };
+    }
+    LAST.with_borrow_mut(|last| {
+        if let Some((source, targets)) = last.as_ref()
+            && source.as_slice() == logs
+        {
+            return targets.clone();
+        }
+        let targets: Arc<[ErrorTarget]> = logs
+            .iter()
+            .map(|log| ErrorTarget {
+                file: match &log.destination {
+                    LogDestination::Stderr => None,
+                    LogDestination::File(path) => Some(main_log(path)),
+                },
+                level: log.level,
+            })
+            .collect();
+        *last = Some((logs.to_vec(), targets.clone()));
+        targets
+    })
 }
 
 impl Detached {
@@ -906,8 +930,8 @@ impl Detached {
         self.context.write(&mut line);
         line.truncate(MAX_ERROR_LINE - 1);
         line.push(b'\n');
-        for (file, _) in self.targets.iter().filter(|(_, l)| level <= *l) {
-            write_error(file.as_deref(), &line);
+        for target in self.targets.iter().filter(|t| level <= t.level) {
+            write_error(target.file.as_deref(), &line);
         }
     }
 }
@@ -930,7 +954,7 @@ pub fn files(config: &Config) -> Vec<Arc<LogFile>> {
         let errors = conf
             .error_logs
             .iter()
-            .flatten()
+            .flat_map(|targets| targets.iter())
             .filter_map(|t| t.file.as_ref());
         for file in access.chain(errors) {
             if !files.iter().any(|f| Arc::ptr_eq(f, file)) {

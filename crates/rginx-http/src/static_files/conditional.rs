@@ -35,8 +35,8 @@ pub struct Validators<'a> {
 
 /// The first value of a request header (nginx keeps the first of these).
 /// A `HeaderName` (the constants) is looked up without parsing a string.
-pub fn first_header<K: http::header::AsHeaderName>(headers: &HeaderMap, name: K) -> Option<&[u8]> {
-    headers.get(name).map(|v| v.as_bytes())
+pub fn first_header(headers: &HeaderMap, name: http::HeaderName) -> Option<&[u8]> {
+    crate::http_core::headers_in::first(headers, &name)
 }
 
 /// The not-modified filter's own answer for `verdict`: a 304 carrying the

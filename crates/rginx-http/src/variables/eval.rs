@@ -127,7 +127,7 @@ fn header<'c>(ctx: &'c Ctx<'_>, name: &[u8]) -> Option<Cow<'c, [u8]>> {
 
 /// Every value of a request header, joined as nginx joins them.
 fn joined<'c>(ctx: &'c Ctx<'_>, name: &http::HeaderName) -> Option<Cow<'c, [u8]>> {
-    let mut values = ctx.parts.headers.get_all(name).iter();
+    let mut values = crate::http_core::headers_in::all(&ctx.parts.headers, name);
     let first = values.next()?;
     let rest: Vec<_> = values.collect();
     if rest.is_empty() {
@@ -149,7 +149,7 @@ fn joined<'c>(ctx: &'c Ctx<'_>, name: &http::HeaderName) -> Option<Cow<'c, [u8]>
 
 /// `$cookie_NAME`: the first cookie of that name, from every Cookie header.
 fn cookie<'c>(ctx: &'c Ctx<'_>, name: &[u8]) -> Option<&'c [u8]> {
-    for value in ctx.parts.headers.get_all(http::header::COOKIE) {
+    for value in crate::http_core::headers_in::all(&ctx.parts.headers, &http::header::COOKIE) {
         for pair in value.as_bytes().split(|&b| b == b';') {
             let pair = trim_start(pair);
             if let Some(rest) = pair.strip_prefix(name)
