@@ -83,6 +83,17 @@ fn usual(ch: u8) -> bool {
     )
 }
 
+/// The last index of the run of bytes `accepts` takes that starts at
+/// `from` (which it takes): a state that stays put over such a run skips
+/// it in one go.
+fn run_end(buf: &[u8], from: usize, end: usize, accepts: fn(u8) -> bool) -> usize {
+    let mut last = from;
+    while last + 1 < end && accepts(buf[last + 1]) {
+        last += 1;
+    }
+    last
+}
+
 fn method_char(ch: u8) -> bool {
     ch.is_ascii_uppercase() || ch == b'_' || ch == b'-'
 }
@@ -154,6 +165,8 @@ impl RequestLine {
                             self.state = LineState::SpacesBeforeUri;
                         } else if !method_char(ch) {
                             return Err(LineError::InvalidMethod);
+                        } else {
+                            p = run_end(buf, p, end, method_char);
                         }
                     }
                     LineState::SpacesBeforeUri => {
@@ -293,7 +306,9 @@ impl RequestLine {
                         }
                     }
                     LineState::CheckUri => {
-                        if !usual(ch) {
+                        if usual(ch) {
+                            p = run_end(buf, p, end, usual);
+                        } else {
                             match ch {
                                 b'/' => self.state = LineState::AfterSlashInUri,
                                 b'.' | b'+' => {}
@@ -313,7 +328,9 @@ impl RequestLine {
                         }
                     }
                     LineState::Uri => {
-                        if !usual(ch) {
+                        if usual(ch) {
+                            p = run_end(buf, p, end, usual);
+                        } else {
                             match ch {
                                 b' ' => self.uri_ends(p, LineState::Http09),
                                 CR => self.uri_ends_09(p, LineState::AlmostDone),
@@ -341,6 +358,19 @@ impl RequestLine {
                         b'H' => {
                             self.protocol_start = Some(p);
                             self.state = LineState::HttpH;
+                            // The usual `HTTP/1.x` CR at once; anything
+                            // else goes byte by byte.
+                            if let Some(&[b'H', b'T', b'T', b'P', b'/', b'1', b'.', minor, CR]) =
+                                buf.get(p..p + 9)
+                                && p + 9 <= end
+                                && minor.is_ascii_digit()
+                            {
+                                self.major = 1;
+                                self.minor = u32::from(minor - b'0');
+                                p += 8;
+                                self.end = Some(p);
+                                self.state = LineState::AlmostDone;
+                            }
                         }
                         _ => return Err(LineError::InvalidRequest),
                     },
