@@ -6,19 +6,23 @@
 use super::location::{LocationBuild, LocationKind};
 use std::collections::HashMap;
 
+/// Names to locations. The names come from the configuration, so a fast
+/// seeded hash suffices (every request looks its URI up here).
+type NameMap = HashMap<Vec<u8>, usize, foldhash::fast::RandomState>;
+
 /// The lookup structure of one level of locations, built once at config time.
 #[derive(Clone, Debug, Default)]
 pub struct LocationIndex {
-    exact: HashMap<Vec<u8>, usize>,
+    exact: NameMap,
     /// Prefix locations in a byte trie: the longest match costs the length
     /// of the URI, not the number of locations (nginx builds a tree too).
     prefixes: PrefixTrie,
     regexes: Vec<usize>,
-    named: HashMap<Vec<u8>, usize>,
+    named: NameMap,
     /// nginx's `auto_redirect`: a prefix or exact location whose name ends
     /// in `/` and which has `proxy_pass`, keyed by its name without the
     /// slash; that URI gets a 301 to the location's name.
-    auto_redirect: HashMap<Vec<u8>, usize>,
+    auto_redirect: NameMap,
 }
 
 /// A byte trie mapping prefixes to location indexes.

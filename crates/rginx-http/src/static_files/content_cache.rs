@@ -94,7 +94,8 @@ struct Entry {
 /// Contents of small regular files by path, each with the stamp of the
 /// descriptor it was read from.
 pub struct ContentCache {
-    entries: HashMap<Box<[u8]>, Entry>,
+    /// Keyed by paths of files that exist, so a fast seeded hash suffices.
+    entries: HashMap<Box<[u8]>, Entry, foldhash::fast::RandomState>,
     bytes: usize,
     max_entries: usize,
     max_bytes: usize,
@@ -103,7 +104,7 @@ pub struct ContentCache {
 impl ContentCache {
     pub fn new(max_entries: usize, max_bytes: usize) -> ContentCache {
         ContentCache {
-            entries: HashMap::new(),
+            entries: HashMap::default(),
             bytes: 0,
             max_entries,
             max_bytes,
