@@ -65,12 +65,22 @@ pub enum Op {
     Var(Var),
 }
 
-/// A line rendered ahead of time: its text, and the fields that wait for
+/// A line rendered ahead of time: its text, and the values that wait for
 /// the response to be sent with the offsets in the text where they go.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Rendered {
     pub text: Vec<u8>,
-    pub late: Vec<(usize, Field)>,
+    pub late: Vec<(usize, Late)>,
+}
+
+/// A value written once the response is sent.
+#[derive(Debug)]
+pub enum Late {
+    Field(Field),
+    /// `$upstream_response_length` or `$upstream_bytes_received` of an
+    /// upstream body still streaming (digits and separators: nothing any
+    /// escaping changes).
+    Length(crate::proxy::state::LateLength),
 }
 
 /// A compiled `log_format`.
@@ -156,6 +166,7 @@ impl Format {
     pub fn render_segments<'v>(
         &self,
         late: fn(Field) -> bool,
+        late_var: &mut dyn FnMut(&Var) -> Option<Late>,
         field: &mut dyn FnMut(Field, &mut Vec<u8>),
         var: &mut dyn FnMut(&Var) -> Option<Cow<'v, [u8]>>,
     ) -> Rendered {
@@ -165,7 +176,13 @@ impl Format {
         };
         for op in &self.ops {
             match op {
-                Op::Field(f) if late(*f) => rendered.late.push((rendered.text.len(), *f)),
+                Op::Field(f) if late(*f) => {
+                    rendered.late.push((rendered.text.len(), Late::Field(*f)));
+                }
+                Op::Var(v) => match late_var(v) {
+                    Some(value) => rendered.late.push((rendered.text.len(), value)),
+                    None => self.render_op(op, &mut rendered.text, field, var),
+                },
                 _ => self.render_op(op, &mut rendered.text, field, var),
             }
         }

@@ -565,6 +565,7 @@ pub fn log_request(ctx: &Ctx<'_>, extra: u64) -> pending::PendingLog {
         };
         let rendered = log.format.render_segments(
             pending::is_late,
+            &mut |var| late_upstream_length(ctx, var),
             &mut |field, out| write_field(ctx, field, out),
             &mut |var| variables::eval::value(ctx, var),
         );
@@ -574,6 +575,22 @@ pub fn log_request(ctx: &Ctx<'_>, extra: u64) -> pending::PendingLog {
         pending.errors = Some(Box::new(detach(ctx)));
     }
     pending
+}
+
+/// `$upstream_response_length` and `$upstream_bytes_received` of a body
+/// that is still streaming: written with the line, when it has ended.
+fn late_upstream_length(ctx: &Ctx<'_>, var: &variables::Var) -> Option<format::Late> {
+    use crate::proxy::state::LengthKind;
+    use variables::{Builtin, Var};
+    let kind = match var {
+        Var::Builtin(Builtin::UpstreamResponseLength) => LengthKind::Response,
+        Var::Builtin(Builtin::UpstreamBytesReceived) => LengthKind::Received,
+        _ => return None,
+    };
+    ctx.upstream
+        .as_ref()?
+        .late_length(kind)
+        .map(format::Late::Length)
 }
 
 /// The fields that wait for the response to be sent, as nginx's
@@ -888,13 +905,15 @@ pub fn detach(ctx: &Ctx<'_>) -> Detached {
     }
 }
 
+/// The main context's error logs and the targets made of them.
+type MainTargets = (Vec<ErrorLog>, Arc<[ErrorTarget]>);
+
 /// The main context's error logs as request-time targets. Every request
 /// detaches them, so the last list made is kept (per thread, compared by
 /// value: a reloaded configuration with other logs gets its own).
 fn main_targets(logs: &[ErrorLog]) -> Arc<[ErrorTarget]> {
     thread_local! {
-        static LAST: RefCell<Option<(Vec<ErrorLog>, Arc<[ErrorTarget]>)>> =
-            const { RefCell::new(None) };
+        static LAST: RefCell<Option<MainTargets>> = const { RefCell::new(None) };
     }
     LAST.with_borrow_mut(|last| {
         if let Some((source, targets)) = last.as_ref()

@@ -7,7 +7,7 @@
 //! late fields when the body is done.
 
 use super::file::LogFile;
-use super::format::{Field, Rendered};
+use super::format::{Field, Late, Rendered};
 use super::{Detached, script, write_late_field};
 use crate::core_main::LogLevel;
 use std::path::PathBuf;
@@ -57,9 +57,15 @@ impl PendingLog {
             let rendered = &line.rendered;
             let mut text = Vec::with_capacity(rendered.text.len() + 64);
             let mut from = 0;
-            for &(at, field) in &rendered.late {
+            for (at, late) in &rendered.late {
+                let at = *at;
                 text.extend_from_slice(rendered.text.get(from..at).unwrap_or_default());
-                write_late_field(field, self.started, body, bytes, &mut text);
+                match late {
+                    Late::Field(field) => {
+                        write_late_field(*field, self.started, body, bytes, &mut text);
+                    }
+                    Late::Length(length) => length.write(&mut text),
+                }
                 from = at;
             }
             text.extend_from_slice(rendered.text.get(from..).unwrap_or_default());

@@ -7,10 +7,12 @@
 //! from the socket into the response stream, so that a connection goes back
 //! to the keep-alive pool only when its response was read exactly.
 
+use super::state::BodyProgress;
 use crate::upstream::conn::Conn;
 use bytes::{Bytes, BytesMut};
 use std::io;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -49,6 +51,9 @@ pub struct ResponseHead {
     pub connection_close: bool,
     /// The first `X-Accel-Redirect` value.
     pub accel_redirect: Option<Bytes>,
+    /// The head's bytes as received, status line and empty line included
+    /// (`$upstream_bytes_received`).
+    pub wire_len: u64,
     /// Where the names and values are, found while parsing.
     index: Index,
 }
@@ -349,6 +354,7 @@ fn try_parse(buf: &mut BytesMut, limit: usize) -> Option<Result<ResponseHead, He
         accel_redirect: fields
             .accel_redirect
             .map(|(start, len)| head.slice(start..start + len)),
+        wire_len: head.len() as u64,
         index,
     }))
 }
@@ -523,6 +529,8 @@ pub struct UpstreamBody<O: Owner> {
     owner: Option<O>,
     /// An error met while gathering data, reported by the next poll.
     pending_error: Option<String>,
+    /// Counts for `$upstream_response_length` / `$upstream_bytes_received`.
+    progress: Arc<BodyProgress>,
 }
 
 impl<O: Owner> UpstreamBody<O> {
@@ -532,6 +540,7 @@ impl<O: Owner> UpstreamBody<O> {
         connection_close: bool,
         read_timeout: Duration,
         owner: O,
+        progress: Arc<BodyProgress>,
     ) -> UpstreamBody<O> {
         let state = match framing {
             Framing::Empty => State::Done,
@@ -547,6 +556,7 @@ impl<O: Owner> UpstreamBody<O> {
             read_timeout,
             owner: Some(owner),
             pending_error: None,
+            progress,
         }
     }
 
@@ -592,6 +602,7 @@ impl<O: Owner> UpstreamBody<O> {
         };
         match poll_fill(conn, cx) {
             Poll::Ready(Ok(n)) => {
+                self.progress.add(n as u64);
                 conn.end_read_timeout();
                 Poll::Ready(Ok(n))
             }

@@ -719,6 +719,17 @@ fn respond(
             None => Outcome::status(404, loc),
         };
     }
+    // What came with the head is received already; a streamed body adds
+    // the rest as it reads. nginx counts the body as read, chunk framing
+    // included.
+    let attempt = ctx
+        .upstream
+        .as_mut()
+        .and_then(|state| state.attempts.last_mut());
+    if let Some(attempt) = attempt {
+        attempt.response_length = conn.buf.len() as u64;
+        attempt.bytes_received = head.wire_len + attempt.response_length;
+    }
     let passed = response::pass(ctx, conf, &head);
     let mut outcome = Outcome {
         status: head.status,
@@ -780,12 +791,17 @@ fn respond(
         holding: trip.holding,
         log: crate::log::detach(ctx),
     };
+    let progress = Arc::new(state::BodyProgress::default());
+    if let Some(attempt) = ctx.upstream.as_mut().and_then(|s| s.attempts.last_mut()) {
+        attempt.streaming = Some(progress.clone());
+    }
     let body = UpstreamBody::new(
         conn,
         framing,
         head.connection_close,
         conf.read_timeout(),
         owner,
+        progress,
     )
     .boxed();
     outcome.body = Some(match framing {

@@ -5,6 +5,7 @@
 use super::client::ResponseHead;
 use bytes::Bytes;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Bytes a request shares with the configuration (`$proxy_host`,
@@ -46,6 +47,60 @@ pub struct Attempt {
     pub response_length: u64,
     pub bytes_sent: u64,
     pub bytes_received: u64,
+    /// A body still streaming from this try: what it adds to
+    /// `response_length` and `bytes_received` as it comes.
+    pub streaming: Option<Arc<BodyProgress>>,
+}
+
+impl Attempt {
+    /// Its `$upstream_response_length`, `$upstream_bytes_received` or
+    /// `$upstream_bytes_sent` as it stands.
+    fn length(&self, kind: LengthKind) -> u64 {
+        let streamed = self.streaming.as_ref().map_or(0, |p| p.read());
+        match kind {
+            LengthKind::Response => self.response_length + streamed,
+            LengthKind::Received => self.bytes_received + streamed,
+            LengthKind::Sent => self.bytes_sent,
+        }
+    }
+}
+
+/// The bytes a streamed upstream body has read from its connection so
+/// far, shared by the body and the access-log lines that wait for it
+/// (nginx logs after the body ended). nginx counts both lengths in bytes
+/// read, chunk framing included.
+#[derive(Debug, Default)]
+pub struct BodyProgress {
+    read: AtomicU64,
+}
+
+impl BodyProgress {
+    pub fn add(&self, read: u64) {
+        self.read.fetch_add(read, Ordering::Relaxed);
+    }
+
+    pub fn read(&self) -> u64 {
+        self.read.load(Ordering::Relaxed)
+    }
+}
+
+/// An `$upstream_response_length` or `$upstream_bytes_received` whose last
+/// number waits for a streaming body: the text before it, and where the
+/// rest of the number comes from.
+#[derive(Debug)]
+pub struct LateLength {
+    before: Vec<u8>,
+    base: u64,
+    progress: Arc<BodyProgress>,
+}
+
+impl LateLength {
+    /// The whole value as it stands now.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.before);
+        let total = self.base + self.progress.read();
+        out.extend_from_slice(itoa::Buffer::new().format(total).as_bytes());
+    }
 }
 
 /// The tries of a request: the first in place (nearly every request
@@ -185,12 +240,32 @@ impl UpstreamState {
     /// `$upstream_bytes_sent`.
     pub fn length(&self, kind: LengthKind) -> Option<Vec<u8>> {
         self.join(|a, out| {
-            let n = match kind {
-                LengthKind::Response => a.response_length,
-                LengthKind::Received => a.bytes_received,
-                LengthKind::Sent => a.bytes_sent,
-            };
-            out.extend_from_slice(n.to_string().as_bytes());
+            out.extend_from_slice(itoa::Buffer::new().format(a.length(kind)).as_bytes());
+        })
+    }
+
+    /// [`UpstreamState::length`] for a log line written after the body:
+    /// `Some` when the last try's body is still streaming and `kind`
+    /// grows with it.
+    pub fn late_length(&self, kind: LengthKind) -> Option<LateLength> {
+        if matches!(kind, LengthKind::Sent) {
+            return None;
+        }
+        let last = self.attempts.get(self.attempts.len().checked_sub(1)?)?;
+        let progress = last.streaming.clone()?;
+        // Every number but the last, which ends the text.
+        let before = self.join(|a, out| {
+            if !std::ptr::eq(a, last) {
+                out.extend_from_slice(itoa::Buffer::new().format(a.length(kind)).as_bytes());
+            }
+        })?;
+        Some(LateLength {
+            before,
+            base: match kind {
+                LengthKind::Response => last.response_length,
+                _ => last.bytes_received,
+            },
+            progress,
         })
     }
 
@@ -229,5 +304,39 @@ mod tests {
         );
         assert_eq!(state.status().unwrap(), b"502, 200 : -");
         assert_eq!(state.time(TimeKind::Header).unwrap(), b"-, - : -".to_vec());
+    }
+
+    /// A log line written after a streamed body shows the lengths as they
+    /// ended; the earlier tries' numbers are fixed when the line is made.
+    #[test]
+    fn late_lengths_follow_the_streaming_body() {
+        let mut state = UpstreamState::default();
+        let mut failed = attempt("127.0.0.1:1", 502);
+        failed.response_length = 7;
+        failed.bytes_received = 100;
+        state.attempts.push(failed);
+        assert!(state.late_length(LengthKind::Response).is_none());
+        let progress = Arc::new(BodyProgress::default());
+        let mut streaming = attempt("127.0.0.1:2", 200);
+        streaming.response_length = 10;
+        streaming.bytes_received = 150;
+        streaming.bytes_sent = 60;
+        streaming.streaming = Some(progress.clone());
+        state.attempts.push(streaming);
+        let response = state.late_length(LengthKind::Response).unwrap();
+        let received = state.late_length(LengthKind::Received).unwrap();
+        assert!(state.late_length(LengthKind::Sent).is_none());
+        progress.add(32);
+        let text = |late: &LateLength| {
+            let mut out = Vec::new();
+            late.write(&mut out);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(text(&response), "7, 42");
+        assert_eq!(text(&received), "100, 182");
+        progress.add(8);
+        assert_eq!(text(&response), "7, 50");
+        assert_eq!(state.length(LengthKind::Response).unwrap(), b"7, 50");
+        assert_eq!(state.length(LengthKind::Sent).unwrap(), b"0, 60");
     }
 }

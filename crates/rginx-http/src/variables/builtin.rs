@@ -95,6 +95,8 @@ builtins! {
     UpstreamConnectTime => "upstream_connect_time",
     UpstreamHeaderTime => "upstream_header_time",
     UpstreamResponseLength => "upstream_response_length",
+    UpstreamBytesReceived => "upstream_bytes_received",
+    UpstreamBytesSent => "upstream_bytes_sent",
     InvalidReferer => "invalid_referer",
     ConnectionsActive => "connections_active",
     ConnectionsReading => "connections_reading",

@@ -2,7 +2,7 @@
 
 use super::{Builtin, Part, Template, Var};
 use crate::http_core::request::Ctx;
-use crate::proxy::state::TimeKind;
+use crate::proxy::state::{LengthKind, TimeKind};
 use std::borrow::Cow;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -431,13 +431,15 @@ fn builtin_value<'c>(ctx: &'c Ctx<'_>, builtin: Builtin) -> Option<Cow<'c, [u8]>
         B::UpstreamResponseTime => upstream_time(ctx, TimeKind::Response),
         B::UpstreamConnectTime => upstream_time(ctx, TimeKind::Connect),
         B::UpstreamHeaderTime => upstream_time(ctx, TimeKind::Header),
-        B::UpstreamResponseLength => ctx
-            .upstream
-            .as_ref()?
-            .length(crate::proxy::state::LengthKind::Response)
-            .map(Cow::Owned),
+        B::UpstreamResponseLength => upstream_length(ctx, LengthKind::Response),
+        B::UpstreamBytesReceived => upstream_length(ctx, LengthKind::Received),
+        B::UpstreamBytesSent => upstream_length(ctx, LengthKind::Sent),
         B::InvalidReferer => Some(Cow::Borrowed(crate::referer::invalid_referer(ctx))),
     }
+}
+
+fn upstream_length<'c>(ctx: &'c Ctx<'_>, kind: LengthKind) -> Option<Cow<'c, [u8]>> {
+    ctx.upstream.as_ref()?.length(kind).map(Cow::Owned)
 }
 
 fn upstream_time<'c>(ctx: &'c Ctx<'_>, kind: TimeKind) -> Option<Cow<'c, [u8]>> {
