@@ -79,8 +79,8 @@ pub enum Late {
     Field(Field),
     /// `$upstream_response_length` or `$upstream_bytes_received` of an
     /// upstream body still streaming (digits and separators: nothing any
-    /// escaping changes).
-    Length(crate::proxy::state::LateLength),
+    /// escaping changes). Boxed: nearly every line has none.
+    Length(Box<crate::proxy::state::LateLength>),
 }
 
 /// A compiled `log_format`.
@@ -179,7 +179,7 @@ impl Format {
                 Op::Field(f) if late(*f) => {
                     rendered.late.push((rendered.text.len(), Late::Field(*f)));
                 }
-                Op::Var(v) => match late_var(v) {
+                Op::Var(v) if v.may_be_late() => match late_var(v) {
                     Some(value) => rendered.late.push((rendered.text.len(), value)),
                     None => self.render_op(op, &mut rendered.text, field, var),
                 },

@@ -590,7 +590,7 @@ fn late_upstream_length(ctx: &Ctx<'_>, var: &variables::Var) -> Option<format::L
     ctx.upstream
         .as_ref()?
         .late_length(kind)
-        .map(format::Late::Length)
+        .map(|length| format::Late::Length(Box::new(length)))
 }
 
 /// The fields that wait for the response to be sent, as nginx's

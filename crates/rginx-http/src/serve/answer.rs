@@ -55,29 +55,49 @@ impl AnswerHead {
 
     /// Each header line in wire order, nginx's fields first.
     pub fn lines(&self) -> impl Iterator<Item = (&HeaderName, Line<'_>)> {
+        self.spelled_lines().map(|(name, _, line)| (name, line))
+    }
+
+    /// [`AnswerHead::lines`] with nginx's spelling of the names of its own
+    /// fields, which the codec writes without looking them up.
+    pub fn spelled_lines(
+        &self,
+    ) -> impl Iterator<Item = (&HeaderName, Option<&'static str>, Line<'_>)> {
         let fixed = [
-            self.server.map(|s| (&header::SERVER, Line::Static(s))),
-            self.date.as_ref().map(|v| (&header::DATE, Line::Value(v))),
+            self.server
+                .map(|s| (&header::SERVER, Some("Server"), Line::Static(s))),
+            self.date
+                .as_ref()
+                .map(|v| (&header::DATE, Some("Date"), Line::Value(v))),
             self.content_type
                 .as_ref()
-                .map(|v| (&header::CONTENT_TYPE, Line::Value(v))),
-            self.content_length
-                .map(|n| (&header::CONTENT_LENGTH, Line::Number(n))),
-            self.last_modified
-                .as_ref()
-                .map(|v| (&header::LAST_MODIFIED, Line::Value(v))),
+                .map(|v| (&header::CONTENT_TYPE, Some("Content-Type"), Line::Value(v))),
+            self.content_length.map(|n| {
+                (
+                    &header::CONTENT_LENGTH,
+                    Some("Content-Length"),
+                    Line::Number(n),
+                )
+            }),
+            self.last_modified.as_ref().map(|v| {
+                (
+                    &header::LAST_MODIFIED,
+                    Some("Last-Modified"),
+                    Line::Value(v),
+                )
+            }),
             self.location
                 .as_ref()
-                .map(|v| (&header::LOCATION, Line::Value(v))),
+                .map(|v| (&header::LOCATION, Some("Location"), Line::Value(v))),
             self.connection
-                .map(|s| (&header::CONNECTION, Line::Static(s))),
+                .map(|s| (&header::CONNECTION, Some("Connection"), Line::Static(s))),
             self.keep_alive_timeout
-                .map(|n| (&KEEP_ALIVE, Line::Timeout(n))),
+                .map(|n| (&KEEP_ALIVE, Some("Keep-Alive"), Line::Timeout(n))),
         ];
         fixed.into_iter().flatten().chain(
             self.headers
                 .iter()
-                .map(|(name, value)| (name, Line::Value(value))),
+                .map(|(name, value)| (name, None, Line::Value(value))),
         )
     }
 
@@ -315,5 +335,36 @@ impl hyper::body::Body for ZeroBody {
 
     fn size_hint(&self) -> hyper::body::SizeHint {
         hyper::body::SizeHint::with_exact(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names the codec writes without a lookup are spelled as the
+    /// lookup spells them.
+    #[test]
+    fn fixed_fields_are_spelled_as_usual() {
+        let value = HeaderValue::from_static("v");
+        let head = AnswerHead {
+            server: Some("rginx"),
+            date: Some(value.clone()),
+            content_type: Some(value.clone()),
+            content_length: Some(1),
+            last_modified: Some(value.clone()),
+            location: Some(value),
+            connection: Some("keep-alive"),
+            keep_alive_timeout: Some(5),
+            ..AnswerHead::default()
+        };
+        let mut seen = 0;
+        for (name, spelled, _) in head.spelled_lines() {
+            let mut usual = bytes::BytesMut::new();
+            usual_spelling(name, &mut usual);
+            assert_eq!(spelled.map(str::as_bytes), Some(&usual[..]), "{name}");
+            seen += 1;
+        }
+        assert_eq!(seen, 8);
     }
 }

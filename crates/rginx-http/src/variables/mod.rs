@@ -34,6 +34,18 @@ pub enum Var {
     User(usize),
 }
 
+impl Var {
+    /// Whether the access log may have to write this value after the
+    /// response is sent (`$upstream_response_length`,
+    /// `$upstream_bytes_received`: they grow while a body streams).
+    pub fn may_be_late(&self) -> bool {
+        matches!(
+            self,
+            Var::Builtin(Builtin::UpstreamResponseLength | Builtin::UpstreamBytesReceived)
+        )
+    }
+}
+
 /// A request header's name as a `$http_*` variable names it, with the
 /// header map's key made once at config time (parsing the name per lookup
 /// showed in profiles of the access log).

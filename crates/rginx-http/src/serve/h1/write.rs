@@ -35,7 +35,18 @@ pub struct Plan {
 
 /// Writes a header name: as the response spells it, else as rginx
 /// spells names.
-fn put_name(out: &mut BytesMut, name: &HeaderName, case: &[bytes::Bytes]) {
+fn put_name(
+    out: &mut BytesMut,
+    name: &HeaderName,
+    spelled: Option<&'static str>,
+    case: &[bytes::Bytes],
+) {
+    if case.is_empty()
+        && let Some(spelled) = spelled
+    {
+        out.put_slice(spelled.as_bytes());
+        return;
+    }
     if !case.is_empty()
         && let Some(spelled) = case
             .iter()
@@ -160,7 +171,7 @@ pub fn write_head(
 
 fn write_headers(out: &mut BytesMut, response: &AnswerHead, framing: Framing, close: bool) {
     let mut chunked_written = framing != Framing::Chunked;
-    for (name, value) in response.lines() {
+    for (name, spelled, value) in response.spelled_lines() {
         if *name == header::TRANSFER_ENCODING {
             // The codec frames the body itself.
             continue;
@@ -180,7 +191,7 @@ fn write_headers(out: &mut BytesMut, response: &AnswerHead, framing: Framing, cl
         if *name == KEEP_ALIVE && framing == Framing::Close {
             continue;
         }
-        put_name(out, name, &response.header_case);
+        put_name(out, name, spelled, &response.header_case);
         out.put_slice(b": ");
         value.write_to(out);
         out.put_slice(b"\r\n");
