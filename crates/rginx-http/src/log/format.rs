@@ -77,10 +77,11 @@ pub struct Rendered {
 #[derive(Debug)]
 pub enum Late {
     Field(Field),
-    /// `$upstream_response_length` or `$upstream_bytes_received` of an
-    /// upstream body still streaming (digits and separators: nothing any
-    /// escaping changes). Boxed: nearly every line has none.
-    Length(Box<crate::proxy::state::LateLength>),
+    /// `$upstream_response_length`, `$upstream_bytes_received` or
+    /// `$upstream_response_time` of an upstream body still streaming
+    /// (digits, `.`, `-` and separators: nothing any escaping changes).
+    /// Boxed: nearly every line has none.
+    Upstream(Box<crate::proxy::state::LateUpstream>),
 }
 
 /// A compiled `log_format`.

@@ -565,7 +565,7 @@ pub fn log_request(ctx: &Ctx<'_>, extra: u64) -> pending::PendingLog {
         };
         let rendered = log.format.render_segments(
             pending::is_late,
-            &mut |var| late_upstream_length(ctx, var),
+            &mut |var| late_upstream(ctx, var),
             &mut |field, out| write_field(ctx, field, out),
             &mut |var| variables::eval::value(ctx, var),
         );
@@ -577,20 +577,22 @@ pub fn log_request(ctx: &Ctx<'_>, extra: u64) -> pending::PendingLog {
     pending
 }
 
-/// `$upstream_response_length` and `$upstream_bytes_received` of a body
-/// that is still streaming: written with the line, when it has ended.
-fn late_upstream_length(ctx: &Ctx<'_>, var: &variables::Var) -> Option<format::Late> {
-    use crate::proxy::state::LengthKind;
+/// `$upstream_response_length`, `$upstream_bytes_received` and
+/// `$upstream_response_time` of a body that is still streaming: written
+/// with the line, when it has ended.
+fn late_upstream(ctx: &Ctx<'_>, var: &variables::Var) -> Option<format::Late> {
+    use crate::proxy::state::Growing;
     use variables::{Builtin, Var};
-    let kind = match var {
-        Var::Builtin(Builtin::UpstreamResponseLength) => LengthKind::Response,
-        Var::Builtin(Builtin::UpstreamBytesReceived) => LengthKind::Received,
+    let what = match var {
+        Var::Builtin(Builtin::UpstreamResponseLength) => Growing::ResponseLength,
+        Var::Builtin(Builtin::UpstreamBytesReceived) => Growing::BytesReceived,
+        Var::Builtin(Builtin::UpstreamResponseTime) => Growing::ResponseTime,
         _ => return None,
     };
     ctx.upstream
         .as_ref()?
-        .late_length(kind)
-        .map(|length| format::Late::Length(Box::new(length)))
+        .late(what)
+        .map(|value| format::Late::Upstream(Box::new(value)))
 }
 
 /// The fields that wait for the response to be sent, as nginx's

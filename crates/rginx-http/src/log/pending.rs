@@ -64,7 +64,7 @@ impl PendingLog {
                     Late::Field(field) => {
                         write_late_field(*field, self.started, body, bytes, &mut text);
                     }
-                    Late::Length(length) => length.write(&mut text),
+                    Late::Upstream(value) => value.write(&mut text),
                 }
                 from = at;
             }

@@ -562,6 +562,7 @@ impl<O: Owner> UpstreamBody<O> {
 
     fn finish(&mut self) {
         self.state = State::Done;
+        self.progress.end();
         let Some(conn) = self.conn.take() else {
             return;
         };
@@ -583,6 +584,7 @@ impl<O: Owner> UpstreamBody<O> {
     }
 
     fn fail(&mut self, message: &str) -> io::Error {
+        self.progress.end();
         if let Some(owner) = &self.owner {
             owner.error(crate::core_main::LogLevel::Error, message);
         }
@@ -828,6 +830,7 @@ impl<O: Owner> Drop for UpstreamBody<O> {
         // The client went away (or the response is a HEAD's): the
         // connection cannot be reused with bytes of this response pending.
         self.conn = None;
+        self.progress.end();
         if let Some(owner) = self.owner.take() {
             owner.end(End::Aborted);
         }

@@ -264,6 +264,8 @@ struct Trip<'p> {
     request_sent: bool,
     cached: bool,
     started: Instant,
+    /// When the try in progress started.
+    tried: Instant,
     non_idempotent: bool,
     streaming: bool,
 }
@@ -406,6 +408,7 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
         request_sent: false,
         cached: false,
         started,
+        tried: started,
         non_idempotent: matches!(ctx.method.as_str(), "POST" | "LOCK" | "PATCH"),
         streaming: prepared.streaming(),
     };
@@ -432,14 +435,13 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
         None
     };
     let scheme = if tls.is_some() { "https://" } else { "http://" };
-    let mut tried = started;
     let mut first = true;
     loop {
         // ngx_http_upstream_connect; only a retry has an earlier try to
         // finish (and a start of its own to read from the clock).
         if !first {
-            finish_attempt(ctx, tried);
-            tried = Instant::now();
+            finish_attempt(ctx, trip.tried);
+            trip.tried = Instant::now();
         }
         first = false;
         trip.request_sent = false;
@@ -475,7 +477,7 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
             match trip.next(ctx, ft::NOLIVE, CONNECTING) {
                 Next::Retry => continue,
                 Next::GiveUp(status) => {
-                    finish_attempt(ctx, tried);
+                    finish_attempt(ctx, trip.tried);
                     return Outcome::status(status, loc);
                 }
             }
@@ -509,14 +511,14 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
                 match trip.next(ctx, failure.ft, failure.action) {
                     Next::Retry => continue,
                     Next::GiveUp(status) => {
-                        finish_attempt(ctx, tried);
+                        finish_attempt(ctx, trip.tried);
                         return Outcome::status(status, loc);
                     }
                 }
             }
         };
         if let Some(attempt) = ctx.upstream.as_mut().and_then(|s| s.attempts.last_mut()) {
-            attempt.connect_time = Some(tried.elapsed());
+            attempt.connect_time = Some(trip.tried.elapsed());
         }
         conn.send_timeout = conf.send_timeout();
         conn.requests += 1;
@@ -536,7 +538,7 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
                     "client prematurely closed connection while sending request to upstream",
                 );
                 trip.release();
-                finish_attempt(ctx, tried);
+                finish_attempt(ctx, trip.tried);
                 let mut outcome = Outcome::status(400, loc);
                 outcome.close = true;
                 return outcome;
@@ -556,7 +558,7 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
                 match trip.next(ctx, failure.ft, failure.action) {
                     Next::Retry => continue,
                     Next::GiveUp(status) => {
-                        finish_attempt(ctx, tried);
+                        finish_attempt(ctx, trip.tried);
                         return Outcome::status(status, loc);
                     }
                 }
@@ -571,7 +573,7 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
         }
         if let Some(state) = ctx.upstream.as_mut() {
             if let Some(attempt) = state.attempts.last_mut() {
-                let elapsed = tried.elapsed();
+                let elapsed = trip.tried.elapsed();
                 attempt.header_time = Some(elapsed);
                 attempt.status = head.status;
                 if head.status < 300 {
@@ -587,7 +589,7 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
                 match trip.next(ctx, bit, READING_HEADER) {
                     Next::Retry => continue,
                     Next::GiveUp(status) => {
-                        finish_attempt(ctx, tried);
+                        finish_attempt(ctx, trip.tried);
                         return Outcome::status(status, loc);
                     }
                 }
@@ -599,11 +601,11 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
                     .is_some_and(|pages| pages.iter().any(|p| p.status == head.status))
             {
                 trip.release();
-                finish_attempt(ctx, tried);
+                finish_attempt(ctx, trip.tried);
                 return Outcome::status(head.status, loc);
             }
         }
-        finish_attempt(ctx, tried);
+        finish_attempt(ctx, trip.tried);
         return respond(ctx, trip, group, peer.addr, conn, head, head_request);
     }
 }
@@ -791,8 +793,10 @@ fn respond(
         holding: trip.holding,
         log: crate::log::detach(ctx),
     };
-    let progress = Arc::new(state::BodyProgress::default());
+    // The try lasts until the body ends (nginx's response time).
+    let progress = Arc::new(state::BodyProgress::new(trip.tried));
     if let Some(attempt) = ctx.upstream.as_mut().and_then(|s| s.attempts.last_mut()) {
+        attempt.response_time = None;
         attempt.streaming = Some(progress.clone());
     }
     let body = UpstreamBody::new(

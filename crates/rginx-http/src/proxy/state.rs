@@ -4,9 +4,9 @@
 
 use super::client::ResponseHead;
 use bytes::Bytes;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 /// Bytes a request shares with the configuration (`$proxy_host`,
 /// `$proxy_port` of a literal `proxy_pass`) instead of copying them.
@@ -53,6 +53,13 @@ pub struct Attempt {
 }
 
 impl Attempt {
+    /// Its `$upstream_response_time`: a streamed body's try lasts until the
+    /// body ended.
+    fn response_time(&self) -> Option<Duration> {
+        self.response_time
+            .or_else(|| self.streaming.as_ref().map(|p| p.response_time()))
+    }
+
     /// Its `$upstream_response_length`, `$upstream_bytes_received` or
     /// `$upstream_bytes_sent` as it stands.
     fn length(&self, kind: LengthKind) -> u64 {
@@ -65,16 +72,27 @@ impl Attempt {
     }
 }
 
-/// The bytes a streamed upstream body has read from its connection so
-/// far, shared by the body and the access-log lines that wait for it
-/// (nginx logs after the body ended). nginx counts both lengths in bytes
-/// read, chunk framing included.
-#[derive(Debug, Default)]
+/// A streamed upstream body's progress, shared by the body and the
+/// access-log lines that wait for it (nginx logs after the body ended):
+/// the bytes read from its connection so far (nginx counts both lengths in
+/// bytes read, chunk framing included) and when the try ended.
+#[derive(Debug)]
 pub struct BodyProgress {
     read: AtomicU64,
+    /// When the try started (`$upstream_response_time` runs from there).
+    started: Instant,
+    ended: OnceLock<Duration>,
 }
 
 impl BodyProgress {
+    pub fn new(started: Instant) -> BodyProgress {
+        BodyProgress {
+            read: AtomicU64::new(0),
+            started,
+            ended: OnceLock::new(),
+        }
+    }
+
     pub fn add(&self, read: u64) {
         self.read.fetch_add(read, Ordering::Relaxed);
     }
@@ -82,25 +100,60 @@ impl BodyProgress {
     pub fn read(&self) -> u64 {
         self.read.load(Ordering::Relaxed)
     }
+
+    /// The body ended (read whole, failed or abandoned): the try's
+    /// response time stops here.
+    pub fn end(&self) {
+        let _ = self.ended.set(self.started.elapsed());
+    }
+
+    /// The try's response time: until the body ended, or until now.
+    pub fn response_time(&self) -> Duration {
+        self.ended
+            .get()
+            .copied()
+            .unwrap_or_else(|| self.started.elapsed())
+    }
 }
 
-/// An `$upstream_response_length` or `$upstream_bytes_received` whose last
-/// number waits for a streaming body: the text before it, and where the
-/// rest of the number comes from.
+/// What of the last try grows while its body streams.
+#[derive(Clone, Copy, Debug)]
+pub enum Growing {
+    ResponseLength,
+    BytesReceived,
+    ResponseTime,
+}
+
+/// An `$upstream_response_length`, `$upstream_bytes_received` or
+/// `$upstream_response_time` whose last item waits for a streaming body:
+/// the text before it, and where the rest comes from.
 #[derive(Debug)]
-pub struct LateLength {
+pub struct LateUpstream {
     before: Vec<u8>,
+    what: Growing,
+    /// The bytes counted before the body streamed.
     base: u64,
     progress: Arc<BodyProgress>,
 }
 
-impl LateLength {
+impl LateUpstream {
     /// The whole value as it stands now.
     pub fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.before);
-        let total = self.base + self.progress.read();
-        out.extend_from_slice(itoa::Buffer::new().format(total).as_bytes());
+        match self.what {
+            Growing::ResponseTime => write_time(self.progress.response_time(), out),
+            _ => {
+                let total = self.base + self.progress.read();
+                out.extend_from_slice(itoa::Buffer::new().format(total).as_bytes());
+            }
+        }
     }
+}
+
+/// Seconds with milliseconds, as nginx prints `$upstream_*_time`.
+fn write_time(time: Duration, out: &mut Vec<u8>) {
+    let ms = time.as_millis();
+    out.extend_from_slice(format!("{}.{:03}", ms / 1000, ms % 1000).as_bytes());
 }
 
 /// The tries of a request: the first in place (nearly every request
@@ -224,13 +277,10 @@ impl UpstreamState {
             let time = match kind {
                 TimeKind::Connect => a.connect_time,
                 TimeKind::Header => a.header_time,
-                TimeKind::Response => a.response_time,
+                TimeKind::Response => a.response_time(),
             };
             match time {
-                Some(time) => {
-                    let ms = time.as_millis();
-                    out.extend_from_slice(format!("{}.{:03}", ms / 1000, ms % 1000).as_bytes());
-                }
+                Some(time) => write_time(time, out),
                 None => out.push(b'-'),
             }
         })
@@ -244,25 +294,38 @@ impl UpstreamState {
         })
     }
 
-    /// [`UpstreamState::length`] for a log line written after the body:
-    /// `Some` when the last try's body is still streaming and `kind`
-    /// grows with it.
-    pub fn late_length(&self, kind: LengthKind) -> Option<LateLength> {
-        if matches!(kind, LengthKind::Sent) {
-            return None;
-        }
+    /// A value for a log line written after the body: `Some` when the
+    /// last try's body is still streaming (its last item grows with it).
+    pub fn late(&self, what: Growing) -> Option<LateUpstream> {
         let last = self.attempts.get(self.attempts.len().checked_sub(1)?)?;
         let progress = last.streaming.clone()?;
-        // Every number but the last, which ends the text.
+        // Every item but the last, which ends the text.
         let before = self.join(|a, out| {
-            if !std::ptr::eq(a, last) {
-                out.extend_from_slice(itoa::Buffer::new().format(a.length(kind)).as_bytes());
+            if std::ptr::eq(a, last) {
+                return;
+            }
+            match what {
+                Growing::ResponseLength => out.extend_from_slice(
+                    itoa::Buffer::new()
+                        .format(a.length(LengthKind::Response))
+                        .as_bytes(),
+                ),
+                Growing::BytesReceived => out.extend_from_slice(
+                    itoa::Buffer::new()
+                        .format(a.length(LengthKind::Received))
+                        .as_bytes(),
+                ),
+                Growing::ResponseTime => match a.response_time() {
+                    Some(time) => write_time(time, out),
+                    None => out.push(b'-'),
+                },
             }
         })?;
-        Some(LateLength {
+        Some(LateUpstream {
             before,
-            base: match kind {
-                LengthKind::Response => last.response_length,
+            what,
+            base: match what {
+                Growing::ResponseLength => last.response_length,
                 _ => last.bytes_received,
             },
             progress,
@@ -315,19 +378,18 @@ mod tests {
         failed.response_length = 7;
         failed.bytes_received = 100;
         state.attempts.push(failed);
-        assert!(state.late_length(LengthKind::Response).is_none());
-        let progress = Arc::new(BodyProgress::default());
+        assert!(state.late(Growing::ResponseLength).is_none());
+        let progress = Arc::new(BodyProgress::new(Instant::now()));
         let mut streaming = attempt("127.0.0.1:2", 200);
         streaming.response_length = 10;
         streaming.bytes_received = 150;
         streaming.bytes_sent = 60;
         streaming.streaming = Some(progress.clone());
         state.attempts.push(streaming);
-        let response = state.late_length(LengthKind::Response).unwrap();
-        let received = state.late_length(LengthKind::Received).unwrap();
-        assert!(state.late_length(LengthKind::Sent).is_none());
+        let response = state.late(Growing::ResponseLength).unwrap();
+        let received = state.late(Growing::BytesReceived).unwrap();
         progress.add(32);
-        let text = |late: &LateLength| {
+        let text = |late: &LateUpstream| {
             let mut out = Vec::new();
             late.write(&mut out);
             String::from_utf8(out).unwrap()
@@ -338,5 +400,37 @@ mod tests {
         assert_eq!(text(&response), "7, 50");
         assert_eq!(state.length(LengthKind::Response).unwrap(), b"7, 50");
         assert_eq!(state.length(LengthKind::Sent).unwrap(), b"0, 60");
+    }
+
+    /// A streamed body's try lasts until the body ends: a log line written
+    /// after it shows that time, fixed once the body ended.
+    #[test]
+    fn response_time_runs_to_the_end_of_the_body() {
+        let mut state = UpstreamState::default();
+        let mut failed = attempt("127.0.0.1:1", 502);
+        failed.response_time = Some(Duration::from_millis(3));
+        state.attempts.push(failed);
+        let started = Instant::now() - Duration::from_millis(1500);
+        let progress = Arc::new(BodyProgress::new(started));
+        let mut streaming = attempt("127.0.0.1:2", 200);
+        streaming.streaming = Some(progress.clone());
+        state.attempts.push(streaming);
+        let late = state.late(Growing::ResponseTime).unwrap();
+        let text = || {
+            let mut out = Vec::new();
+            late.write(&mut out);
+            String::from_utf8(out).unwrap()
+        };
+        let running = text();
+        assert!(running.starts_with("0.003, 1."), "{running}");
+        progress.end();
+        let ended = text();
+        assert!(ended.starts_with("0.003, 1."), "{ended}");
+        std::thread::sleep(Duration::from_millis(20));
+        assert_eq!(text(), ended);
+        assert_eq!(
+            String::from_utf8(state.time(TimeKind::Response).unwrap()).unwrap(),
+            ended
+        );
     }
 }

@@ -37,11 +37,16 @@ pub enum Var {
 impl Var {
     /// Whether the access log may have to write this value after the
     /// response is sent (`$upstream_response_length`,
-    /// `$upstream_bytes_received`: they grow while a body streams).
+    /// `$upstream_bytes_received`, `$upstream_response_time`: they grow
+    /// while a body streams).
     pub fn may_be_late(&self) -> bool {
         matches!(
             self,
-            Var::Builtin(Builtin::UpstreamResponseLength | Builtin::UpstreamBytesReceived)
+            Var::Builtin(
+                Builtin::UpstreamResponseLength
+                    | Builtin::UpstreamBytesReceived
+                    | Builtin::UpstreamResponseTime
+            )
         )
     }
 }
