@@ -576,6 +576,10 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
                 let elapsed = trip.tried.elapsed();
                 attempt.header_time = Some(elapsed);
                 attempt.status = head.status;
+                // What was read with the head counts even when the response
+                // is not passed on (a retry, an intercepted error), as
+                // nginx counts every read.
+                attempt.bytes_received = head.wire_len + conn.buf.len() as u64;
                 if head.status < 300 {
                     // Passed on at once: the try ends now (one clock read
                     // for both times).
