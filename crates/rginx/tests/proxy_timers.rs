@@ -12,23 +12,21 @@
 //! every wait is bounded, and only the processes this test started are
 //! stopped.
 
+mod common;
+
+use common::{Rginx, WAIT};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
-use std::process::{Child, Command};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-const RGINX: &str = env!("CARGO_BIN_EXE_rginx");
 const BACKEND: u16 = 21610;
 const PORT: u16 = 21611;
 /// Listens but never accepts: once its queue is full, connections to it
 /// wait.
 const STUCK: u16 = 21612;
 const STUCK_PORT: u16 = 21613;
-const WAIT: Duration = Duration::from_secs(10);
 
 /// Answers each request on a connection by its path: `/…/fast` at once,
 /// `/…/delay/MS` after MS milliseconds, `/…/stall` with half of its body,
@@ -85,98 +83,39 @@ fn serve_connection(mut stream: TcpStream) {
     }
 }
 
-struct Rginx {
-    dir: PathBuf,
-    child: Child,
-}
-
-impl Rginx {
-    fn start(port: u16, name: &str) -> Rginx {
-        let dir =
-            std::env::temp_dir().join(format!("rginx-proxy-timers-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("logs")).unwrap();
-        for path in [&dir, &dir.join("logs")] {
-            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
-        }
-        let conf = dir.join("nginx.conf");
-        std::fs::write(
-            &conf,
-            format!(
-                "daemon off;\nmaster_process off;\nerror_log logs/error.log;\n\
-                 pid logs/nginx.pid;\nevents {{}}\nhttp {{\n    access_log off;\n    \
-                 upstream backend {{ server 127.0.0.1:{BACKEND}; keepalive 1; }}\n    \
-                 server {{\n        listen 127.0.0.1:{port};\n        \
-                 proxy_http_version 1.1;\n        proxy_set_header Connection \"\";\n        \
-                 location /short/ {{ proxy_pass http://backend; proxy_read_timeout 600ms; }}\n        \
-                 location /long/ {{ proxy_pass http://backend; proxy_read_timeout 30s; }}\n        \
-                 location /stuck/ {{ proxy_pass http://127.0.0.1:{STUCK}; \
-                 proxy_connect_timeout 300ms; }}\n    \
-                 }}\n}}\n"
-            ),
-        )
-        .unwrap();
-        let child = Command::new(RGINX)
-            .arg("-p")
-            .arg(format!("{}/", dir.display()))
-            .arg("-c")
-            .arg(&conf)
-            .spawn()
-            .unwrap();
-        let server = Rginx { dir, child };
-        let deadline = Instant::now() + WAIT;
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "rginx did not start: {}",
-                server.error_log()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        server
-    }
-
-    fn error_log(&self) -> String {
-        std::fs::read_to_string(self.dir.join("logs/error.log")).unwrap_or_default()
-    }
-}
-
-impl Drop for Rginx {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+/// rginx, single-process, proxying to the backend and to the listener that
+/// never accepts.
+fn start(port: u16, name: &str) -> Rginx {
+    let mut rginx = Rginx::prefix(&format!("proxy-timers-{name}"), port, &[]);
+    rginx.start(
+        &format!(
+            "daemon off;\nmaster_process off;\nerror_log logs/error.log;\n\
+             pid logs/nginx.pid;\nevents {{}}\nhttp {{\n    access_log off;\n    \
+             upstream backend {{ server 127.0.0.1:{BACKEND}; keepalive 1; }}\n    \
+             server {{\n        listen 127.0.0.1:{port};\n        \
+             proxy_http_version 1.1;\n        proxy_set_header Connection \"\";\n        \
+             location /short/ {{ proxy_pass http://backend; proxy_read_timeout 600ms; }}\n        \
+             location /long/ {{ proxy_pass http://backend; proxy_read_timeout 30s; }}\n        \
+             location /stuck/ {{ proxy_pass http://127.0.0.1:{STUCK}; \
+             proxy_connect_timeout 300ms; }}\n    \
+             }}\n}}\n"
+        ),
+        false,
+    );
+    rginx
 }
 
 /// Status and body of a GET.
 fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream.set_read_timeout(Some(WAIT)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read");
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no header end in {:?}", String::from_utf8_lossy(&raw)));
-    let status = String::from_utf8_lossy(&raw[..split])
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, raw[split + 4..].to_vec())
+    let response = common::request(port, "GET", path, "");
+    (response.status, response.body)
 }
 
 #[test]
 fn reads_on_a_kept_connection_time_out_at_their_own_deadline() {
     let connections = Arc::new(AtomicUsize::new(0));
     backend(connections.clone());
-    let rginx = Rginx::start(PORT, "reads");
+    let rginx = start(PORT, "reads");
 
     // A read that waited armed the connection's timer 30 s ahead; a read
     // allowed 600 ms on the same connection must not wait for it.
@@ -231,7 +170,7 @@ fn a_connect_that_waits_times_out_at_proxy_connect_timeout() {
             Err(_) => break,
         }
     }
-    let rginx = Rginx::start(STUCK_PORT, "stuck");
+    let rginx = start(STUCK_PORT, "stuck");
     let started = Instant::now();
     let (status, _) = get(STUCK_PORT, "/stuck/");
     assert_eq!(status, 504, "{}", rginx.error_log());

@@ -8,15 +8,12 @@
 //! started are stopped. The ClientHello is written by hand (TLS 1.2, ECDHE
 //! with ECDSA or RSA, AES-GCM), as this crate has no TLS client.
 
+mod common;
+
+use common::Rginx;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
-use std::process::{Child, Command};
-use std::time::{Duration, Instant};
-
-const RGINX: &str = env!("CARGO_BIN_EXE_rginx");
-const WAIT: Duration = Duration::from_secs(10);
+use std::time::Duration;
 
 /// A self-signed P-256 certificate for `localhost`, valid until 2126.
 const CERT: &str = "-----BEGIN CERTIFICATE-----
@@ -39,91 +36,31 @@ ZITZUEtB1Q90FG2ULS/kBwC1kZphESQRP+4iBs+sP8sKzQOjqb/Olg8t
 -----END PRIVATE KEY-----
 ";
 
-fn alive(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z')),
-        Err(_) => false,
-    }
-}
-
-/// The live children of `pid`, from /proc.
-fn children(pid: u32) -> Vec<u32> {
-    let Ok(dir) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    dir.flatten()
-        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|child| {
-            std::fs::read_to_string(format!("/proc/{child}/stat"))
-                .ok()
-                .and_then(|stat| {
-                    let (_, rest) = stat.rsplit_once(')')?;
-                    let fields: Vec<&str> = rest.split_whitespace().collect();
-                    Some(fields.first() != Some(&"Z") && fields.get(1) == Some(&&*pid.to_string()))
-                })
-                .unwrap_or(false)
-        })
-        .collect()
-}
-
 /// rginx serving `return 200` on a TLS port, from a prefix of its own.
 struct Server {
-    dir: PathBuf,
+    /// Held for its drop, which stops the server.
+    _rginx: Rginx,
     port: u16,
-    master: Option<Child>,
-    workers: Vec<u32>,
 }
 
 impl Server {
     fn start(port: u16) -> Server {
-        let dir = std::env::temp_dir().join(format!(
-            "rginx-tls-first-bytes-{port}-{}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        for sub in ["", "logs"] {
-            let path = dir.join(sub);
-            std::fs::create_dir_all(&path).unwrap();
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-        }
-        std::fs::write(dir.join("cert.pem"), CERT).unwrap();
-        std::fs::write(dir.join("key.pem"), KEY).unwrap();
-        let conf = dir.join("nginx.conf");
-        std::fs::write(
-            &conf,
-            format!(
+        let mut rginx = Rginx::prefix(&format!("tls-first-bytes-{port}"), port, &[]);
+        std::fs::write(rginx.dir.join("cert.pem"), CERT).unwrap();
+        std::fs::write(rginx.dir.join("key.pem"), KEY).unwrap();
+        rginx.start(
+            &format!(
                 "daemon off;\nworker_processes 1;\nerror_log logs/error.log;\n\
                  pid logs/nginx.pid;\nevents {{}}\nhttp {{\n    server {{\n        \
                  listen 127.0.0.1:{port} ssl;\n        ssl_certificate cert.pem;\n        \
                  ssl_certificate_key key.pem;\n        return 200 \"ok\\n\";\n    }}\n}}\n"
             ),
-        )
-        .unwrap();
-        let child = Command::new(RGINX)
-            .arg("-p")
-            .arg(format!("{}/", dir.display()))
-            .arg("-c")
-            .arg(&conf)
-            .spawn()
-            .unwrap();
-        let pid = child.id();
-        let mut server = Server {
-            dir,
+            true,
+        );
+        Server {
+            _rginx: rginx,
             port,
-            master: Some(child),
-            workers: Vec::new(),
-        };
-        let deadline = Instant::now() + WAIT;
-        while TcpStream::connect(("127.0.0.1", port)).is_err() || children(pid).is_empty() {
-            let log =
-                std::fs::read_to_string(server.dir.join("logs/error.log")).unwrap_or_default();
-            assert!(Instant::now() < deadline, "rginx did not start: {log}");
-            std::thread::sleep(Duration::from_millis(20));
         }
-        server.workers = children(pid);
-        server
     }
 
     /// Sends `pieces` with a pause between them, then reads what comes back
@@ -148,35 +85,6 @@ impl Server {
             }
         }
         got
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(mut master) = self.master.take() {
-            let pid = master.id();
-            let _ = Command::new("kill")
-                .arg("-TERM")
-                .arg(pid.to_string())
-                .status();
-            let deadline = Instant::now() + WAIT;
-            while master.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            if master.try_wait().ok().flatten().is_none() {
-                let _ = master.kill();
-                let _ = master.wait();
-            }
-        }
-        for worker in &self.workers {
-            if alive(*worker) {
-                let _ = Command::new("kill")
-                    .arg("-KILL")
-                    .arg(worker.to_string())
-                    .status();
-            }
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
