@@ -34,6 +34,9 @@ pub mod upstream;
 pub mod values;
 pub mod variables;
 
+#[cfg(test)]
+mod test_rng;
+
 pub use compile::{CompileOptions, Config, Failure, compile};
 
 /// Every module's directive table, in nginx's module order. Adding a module

@@ -1024,13 +1024,7 @@ mod tests {
             b"\r",
             b"Long-Header-Name-For-Words: 0123456789abcdef0123456789",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng::xorshift(0x2545_f491_4f6c_dd1du64);
         for _ in 0..20_000 {
             let mut head = STATUS[next(STATUS.len())].to_vec();
             let eol: &[u8] = if next(4) == 0 { b"\n" } else { b"\r\n" };

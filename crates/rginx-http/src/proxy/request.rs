@@ -289,13 +289,7 @@ mod tests {
             b"\xc3\xa9",
             b"~",
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng::xorshift(0x9e37_79b9_7f4a_7c15u64);
         let mut normal = 0;
         for _ in 0..20_000 {
             let mut path = if next(8) == 0 {

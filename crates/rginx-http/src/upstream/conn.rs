@@ -408,12 +408,18 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn nagle_is_turned_off_for_a_second_write_before_a_read() {
+    /// A listener on a free loopback port, and its address as a peer's.
+    async fn peer_listener() -> (tokio::net::TcpListener, PeerAddr) {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = PeerAddr::Inet(listener.local_addr().expect("address"));
+        (listener, addr)
+    }
+
+    #[tokio::test]
+    async fn nagle_is_turned_off_for_a_second_write_before_a_read() {
+        let (listener, addr) = peer_listener().await;
         let peer = tokio::spawn(async move {
             let (mut stream, _) = listener.accept().await.expect("accept");
             let mut request = [0u8; 2];
@@ -435,10 +441,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_write_after_a_read_keeps_nagle() {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = PeerAddr::Inet(listener.local_addr().expect("address"));
+        let (listener, addr) = peer_listener().await;
         let peer = tokio::spawn(async move {
             let (mut stream, _) = listener.accept().await.expect("accept");
             let mut byte = [0u8; 1];
