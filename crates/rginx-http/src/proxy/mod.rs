@@ -725,16 +725,15 @@ fn respond(
             None => Outcome::status(404, loc),
         };
     }
-    // What came with the head is received already; a streamed body adds
-    // the rest as it reads. nginx counts the body as read, chunk framing
-    // included.
+    // The body bytes that came with the head (counted in bytes_received
+    // when the head was read); a streamed body adds the rest as it reads.
+    // nginx counts the body as read, chunk framing included.
     let attempt = ctx
         .upstream
         .as_mut()
         .and_then(|state| state.attempts.last_mut());
     if let Some(attempt) = attempt {
         attempt.response_length = conn.buf.len() as u64;
-        attempt.bytes_received = head.wire_len + attempt.response_length;
     }
     let passed = response::pass(ctx, conf, &head);
     let mut outcome = Outcome {

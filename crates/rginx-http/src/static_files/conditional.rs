@@ -3,6 +3,7 @@
 //! (`ngx_parse_http_time`) and its entity-tag list matching.
 
 use crate::http_core::LocConf;
+use crate::http_core::headers_in::first;
 use crate::http_core::request::Outcome;
 use http::{HeaderMap, HeaderValue};
 
@@ -31,12 +32,6 @@ pub struct Validators<'a> {
     pub last_modified: Option<i64>,
     /// The `ETag` value, quotes included.
     pub etag: Option<&'a str>,
-}
-
-/// The first value of a request header (nginx keeps the first of these).
-/// A `HeaderName` (the constants) is looked up without parsing a string.
-pub fn first_header(headers: &HeaderMap, name: http::HeaderName) -> Option<&[u8]> {
-    crate::http_core::headers_in::first(headers, &name)
 }
 
 /// The not-modified filter's own answer for `verdict`: a 304 carrying the
@@ -70,7 +65,7 @@ pub fn answer(
 
 /// The not-modified filter for a 200 response.
 pub fn check(headers: &HeaderMap, mode: ImsMode, v: &Validators<'_>) -> Verdict {
-    if let Some(value) = first_header(headers, http::header::IF_UNMODIFIED_SINCE) {
+    if let Some(value) = first(headers, &http::header::IF_UNMODIFIED_SINCE) {
         let unmodified = match v.last_modified {
             None => false,
             Some(lm) => parse_http_time(value) >= lm,
@@ -79,13 +74,13 @@ pub fn check(headers: &HeaderMap, mode: ImsMode, v: &Validators<'_>) -> Verdict 
             return Verdict::PreconditionFailed;
         }
     }
-    if let Some(value) = first_header(headers, http::header::IF_MATCH)
+    if let Some(value) = first(headers, &http::header::IF_MATCH)
         && !etag_matches(value, v.etag, false)
     {
         return Verdict::PreconditionFailed;
     }
-    let ims = first_header(headers, http::header::IF_MODIFIED_SINCE);
-    let inm = first_header(headers, http::header::IF_NONE_MATCH);
+    let ims = first(headers, &http::header::IF_MODIFIED_SINCE);
+    let inm = first(headers, &http::header::IF_NONE_MATCH);
     if ims.is_none() && inm.is_none() {
         return Verdict::Send;
     }

@@ -2,7 +2,8 @@
 //! several ranges as multipart/byteranges), `If-Range`, 416, and the
 //! `Accept-Ranges: bytes` a rangeable response gets otherwise.
 
-use super::conditional::{first_header, parse_http_time};
+use super::conditional::parse_http_time;
+use crate::http_core::headers_in::first;
 use http::HeaderMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -35,13 +36,13 @@ pub struct RangeInput<'a> {
 
 /// The range header filter for a 200 response of known length.
 pub fn check(headers: &HeaderMap, input: &RangeInput<'_>) -> RangeVerdict {
-    let Some(range) = first_header(headers, http::header::RANGE) else {
+    let Some(range) = first(headers, &http::header::RANGE) else {
         return RangeVerdict::Full;
     };
     if range.len() < 7 || !range[..6].eq_ignore_ascii_case(b"bytes=") {
         return RangeVerdict::Full;
     }
-    if let Some(if_range) = first_header(headers, http::header::IF_RANGE) {
+    if let Some(if_range) = first(headers, &http::header::IF_RANGE) {
         if if_range.len() >= 2 && if_range.ends_with(b"\"") {
             match input.etag {
                 Some(etag) if etag.as_bytes() == if_range => {}
