@@ -678,12 +678,6 @@ impl<'a> Writer<'a> {
             return Ok(());
         }
         if !out.is_empty() {
-            if self.rate.is_none() {
-                // What is gathered and the data in one vectored write.
-                within(self.send_timeout, self.io.write_all_two(out, &data)).await?;
-                out.clear();
-                return Ok(());
-            }
             self.send(out).await?;
             out.clear();
         }

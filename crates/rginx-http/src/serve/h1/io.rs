@@ -102,27 +102,6 @@ impl SharedIo {
         Ok(())
     }
 
-    /// Writes all of `first`, then all of `second`, with one vectored
-    /// write for both where the stream takes one (a response head and its
-    /// first body chunk go out in one `writev`, as nginx sends them).
-    pub async fn write_all_two(&self, mut first: &[u8], mut second: &[u8]) -> io::Result<()> {
-        while !first.is_empty() {
-            let slices = [io::IoSlice::new(first), io::IoSlice::new(second)];
-            let n = poll_fn(|cx| self.lock().poll_write_vectored(cx, &slices)).await?;
-            if n == 0 {
-                return Err(io::ErrorKind::WriteZero.into());
-            }
-            match n.checked_sub(first.len()) {
-                None => first = &first[n..],
-                Some(into_second) => {
-                    first = &[];
-                    second = &second[into_second.min(second.len())..];
-                }
-            }
-        }
-        self.write_all(second).await
-    }
-
     pub async fn flush(&self) -> io::Result<()> {
         poll_fn(|cx| self.lock().poll_flush(cx)).await
     }
@@ -190,14 +169,6 @@ impl Io {
 
     fn poll_write(&mut self, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
         self.stream()?.poll_write(cx, data)
-    }
-
-    fn poll_write_vectored(
-        &mut self,
-        cx: &mut Context<'_>,
-        slices: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.stream()?.poll_write_vectored(cx, slices)
     }
 
     fn poll_flush(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
