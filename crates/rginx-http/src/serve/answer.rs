@@ -115,15 +115,7 @@ pub fn usual_spelling(name: &HeaderName, out: &mut bytes::BytesMut) {
         out.put_slice(spelled.as_bytes());
         return;
     }
-    let start = out.len();
-    out.put_slice(name.as_str().as_bytes());
-    let mut upper = true;
-    for b in &mut out[start..] {
-        if upper {
-            b.make_ascii_uppercase();
-        }
-        upper = *b == b'-';
-    }
+    out.extend(capitalised(name.as_str().as_bytes()));
 }
 
 /// Whether `spelled` is how [`usual_spelling`] writes `name`.
@@ -132,18 +124,18 @@ pub fn is_usual_spelling(name: &HeaderName, spelled: &[u8]) -> bool {
         return usual.as_bytes() == spelled;
     }
     let lower = name.as_str().as_bytes();
-    if lower.len() != spelled.len() {
-        return false;
-    }
+    lower.len() == spelled.len() && capitalised(lower).eq(spelled.iter().copied())
+}
+
+/// A lowercase name with each word capitalised (`x-real-ip` ->
+/// `X-Real-Ip`), the spelling of names nginx does not spell its own way.
+fn capitalised(lower: &[u8]) -> impl Iterator<Item = u8> + '_ {
     let mut upper = true;
-    for (&l, &s) in lower.iter().zip(spelled) {
-        let usual = if upper { l.to_ascii_uppercase() } else { l };
-        if s != usual {
-            return false;
-        }
-        upper = l == b'-';
-    }
-    true
+    lower.iter().map(move |&b| {
+        let spelled = if upper { b.to_ascii_uppercase() } else { b };
+        upper = b == b'-';
+        spelled
+    })
 }
 
 /// nginx's spelling of the header names it writes itself where the usual
