@@ -58,17 +58,17 @@ enum Entry {
 }
 
 /// Runs a request through the phases until it has a response.
-pub async fn run(ctx: &mut Ctx<'_>) -> Outcome {
+pub async fn run(ctx: &mut Ctx<'_>) -> Box<Outcome> {
     run_from(ctx, Entry::ServerRewrite).await
 }
 
 /// Answers a request with `status` without running its phases, through
 /// `error_page` as nginx's `ngx_http_finalize_request` does.
-pub async fn finalize(ctx: &mut Ctx<'_>, status: u16) -> Outcome {
+pub async fn finalize(ctx: &mut Ctx<'_>, status: u16) -> Box<Outcome> {
     run_from(ctx, Entry::Finalized(status)).await
 }
 
-async fn run_from(ctx: &mut Ctx<'_>, mut entry: Entry) -> Outcome {
+async fn run_from(ctx: &mut Ctx<'_>, mut entry: Entry) -> Box<Outcome> {
     // The status an `error_page` redirect's response carries (nginx's
     // `err_status`), when the redirect target answers normally.
     let mut status_override: Option<u16> = None;
@@ -79,15 +79,15 @@ async fn run_from(ctx: &mut Ctx<'_>, mut entry: Entry) -> Outcome {
     loop {
         let mut outcome = match std::mem::replace(&mut entry, Entry::ServerRewrite) {
             Entry::ServerRewrite => match crate::rewrite::server_rewrite(ctx) {
-                Flow::Respond(outcome) => *outcome,
+                Flow::Respond(outcome) => outcome,
                 _ => search_and_run(ctx).await,
             },
             Entry::Named(name) => run_named(ctx, &name).await,
-            Entry::Finalized(status) => Outcome::status(status, ctx.loc_conf()),
+            Entry::Finalized(status) => Box::new(Outcome::status(status, ctx.loc_conf())),
         };
         if let Some(redirect) = outcome.redirect.take() {
             if !ctx.count_uri_change() {
-                return Outcome::status(500, ctx.loc_conf());
+                return Box::new(Outcome::status(500, ctx.loc_conf()));
             }
             ctx.internal = true;
             entry = match redirect {
@@ -116,7 +116,7 @@ async fn run_from(ctx: &mut Ctx<'_>, mut entry: Entry) -> Outcome {
                 outcome.redirect = Some(redirect);
                 // Performed by the next turn, like a handler's redirect.
                 if !ctx.count_uri_change() {
-                    return Outcome::status(500, ctx.loc_conf());
+                    return Box::new(Outcome::status(500, ctx.loc_conf()));
                 }
                 ctx.internal = true;
                 entry = match outcome.redirect.take() {
@@ -131,7 +131,7 @@ async fn run_from(ctx: &mut Ctx<'_>, mut entry: Entry) -> Outcome {
                 continue;
             }
             Some(ErrorPageAction::Respond(redirect)) => {
-                let mut outcome = *redirect;
+                let mut outcome = redirect;
                 outcome.close |= close;
                 return outcome;
             }
@@ -152,12 +152,12 @@ async fn run_from(ctx: &mut Ctx<'_>, mut entry: Entry) -> Outcome {
 
 /// Location search, rewrite phase and content, repeated while rewrites
 /// change the URI.
-async fn search_and_run(ctx: &mut Ctx<'_>) -> Outcome {
+async fn search_and_run(ctx: &mut Ctx<'_>) -> Box<Outcome> {
     let mut first = true;
     loop {
         // nginx counts a search again after a rewrite changed the URI.
         if !first && !ctx.count_uri_change() {
-            return Outcome::status(500, ctx.loc_conf());
+            return Box::new(Outcome::status(500, ctx.loc_conf()));
         }
         first = false;
         let auto_redirect = find_config(ctx);
@@ -165,23 +165,23 @@ async fn search_and_run(ctx: &mut Ctx<'_>) -> Outcome {
             && location.internal
             && !ctx.internal
         {
-            return Outcome::status(404, ctx.loc_conf());
+            return Box::new(Outcome::status(404, ctx.loc_conf()));
         }
         if super::header_filter::body_too_large(ctx) {
-            return Outcome::status(413, ctx.loc_conf());
+            return Box::new(Outcome::status(413, ctx.loc_conf()));
         }
         if auto_redirect {
-            return auto_redirect_outcome(ctx);
+            return Box::new(auto_redirect_outcome(ctx));
         }
         match crate::rewrite::location_rewrite(ctx) {
             Flow::Continue => return content(ctx).await,
-            Flow::Respond(outcome) => return *outcome,
+            Flow::Respond(outcome) => return outcome,
             Flow::FindConfig => continue,
         }
     }
 }
 
-async fn run_named(ctx: &mut Ctx<'_>, name: &[u8]) -> Outcome {
+async fn run_named(ctx: &mut Ctx<'_>, name: &[u8]) -> Box<Outcome> {
     let server = ctx.server;
     let Some(location) = find_location::find_named(&server.locations, &server.index, name) else {
         crate::log::error(
@@ -192,12 +192,12 @@ async fn run_named(ctx: &mut Ctx<'_>, name: &[u8]) -> Outcome {
                 String::from_utf8_lossy(name)
             ),
         );
-        return Outcome::status(500, ctx.loc_conf());
+        return Box::new(Outcome::status(500, ctx.loc_conf()));
     };
     ctx.location = Some(location);
     match crate::rewrite::location_rewrite(ctx) {
         Flow::Continue => content(ctx).await,
-        Flow::Respond(outcome) => *outcome,
+        Flow::Respond(outcome) => outcome,
         Flow::FindConfig => search_and_run(ctx).await,
     }
 }
@@ -248,22 +248,22 @@ pub fn find_config(ctx: &mut Ctx<'_>) -> bool {
 
 /// The content phase: the location's handler, else the static module
 /// (nginx's default content handler).
-async fn content(ctx: &mut Ctx<'_>) -> Outcome {
+async fn content(ctx: &mut Ctx<'_>) -> Box<Outcome> {
     // The access phase, then the location's content handler.
     if let Some(denied) = crate::auth::access_phase(ctx).await {
-        return denied;
+        return Box::new(denied);
     }
     if crate::stub_status::handles(ctx) {
-        return crate::stub_status::content(ctx);
+        return Box::new(crate::stub_status::content(ctx));
     }
     if crate::empty_gif::handles(ctx) {
-        return crate::empty_gif::content(ctx);
+        return Box::new(crate::empty_gif::content(ctx));
     }
     if crate::proxy::handles(ctx) {
         // Boxed: the proxy's future is kilobytes; inline, it made every
         // request's future (and the memory each connection keeps) that
         // large, proxied or not.
-        return Box::pin(crate::proxy::content(ctx)).await;
+        return Box::new(Box::pin(crate::proxy::content(ctx)).await);
     }
     crate::static_files::content(ctx)
 }

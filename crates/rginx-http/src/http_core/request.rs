@@ -418,12 +418,12 @@ pub async fn process(
     head: &RequestHead,
     body: crate::serve::RequestBody,
     upgrade: Option<crate::serve::Upgrade>,
-) -> Outcome {
+) -> Box<Outcome> {
     let Some(http) = &config.http else {
-        return Outcome::default();
+        return Box::default();
     };
     let Some(address) = find_address(http, conn) else {
-        return Outcome::status(500, &LocConf::default());
+        return Box::new(Outcome::status(500, &LocConf::default()));
     };
     let default_server = &http.servers[address.entry.default_server];
     // A request refused before it has a server and a URI is answered (and
@@ -494,17 +494,17 @@ pub async fn process(
             super::phases::finalize(&mut ctx, early.status).await
         } else {
             // The client left or timed out: logged, not answered.
-            Outcome {
+            Box::new(Outcome {
                 status: early.status,
                 abort: true,
                 ..Outcome::status(early.status, &ctx.server.conf)
-            }
+            })
         };
         // nginx refuses these before its keep-alive decision is made.
         outcome.close = true;
         outcome
     } else if refused {
-        Outcome::status(400, &ctx.server.conf)
+        Box::new(Outcome::status(400, &ctx.server.conf))
     } else if conn.plain_on_tls {
         crate::log::error(
             &ctx,

@@ -54,7 +54,7 @@ pub fn handle(ctx: &mut Ctx<'_>, state: &RequestState) -> Step {
     if format == AutoindexFormat::Jsonp {
         match jsonp_callback(ctx) {
             Ok(name) => callback = name,
-            Err(()) => return Step::Respond(Outcome::status(400, conf)),
+            Err(()) => return Step::respond(Outcome::status(400, conf)),
         }
         if callback.is_empty() {
             format = AutoindexFormat::Json;
@@ -79,7 +79,7 @@ pub fn handle(ctx: &mut Ctx<'_>, state: &RequestState) -> Step {
                     path::errno_suffix(&err)
                 ),
             );
-            return Step::Respond(Outcome::status(status, conf));
+            return Step::respond(Outcome::status(status, conf));
         }
     };
     let content_type = match format {
@@ -91,7 +91,7 @@ pub fn handle(ctx: &mut Ctx<'_>, state: &RequestState) -> Step {
     if ctx.method == Method::HEAD {
         // nginx sends the header before reading the directory; a HEAD
         // request stops there.
-        return Step::Respond(Outcome::with_body(
+        return Step::respond(Outcome::with_body(
             200,
             conf,
             OutBody::Stream(super::empty_body()),
@@ -112,7 +112,7 @@ pub fn handle(ctx: &mut Ctx<'_>, state: &RequestState) -> Step {
                         path::errno_suffix(&err)
                     ),
                 );
-                return Step::Respond(Outcome::status(500, conf));
+                return Step::respond(Outcome::status(500, conf));
             }
         };
         let name = item.file_name().as_bytes().to_vec();
@@ -142,7 +142,7 @@ pub fn handle(ctx: &mut Ctx<'_>, state: &RequestState) -> Step {
                 if err.raw_os_error() == Some(libc_errno::EACCES) {
                     continue;
                 }
-                return Step::Respond(Outcome::status(500, conf));
+                return Step::respond(Outcome::status(500, conf));
             }
             // A dangling symlink: its own lstat() data.
             Err(_) => match std::fs::symlink_metadata(path::os_path(&full)) {
@@ -157,7 +157,7 @@ pub fn handle(ctx: &mut Ctx<'_>, state: &RequestState) -> Step {
                             path::errno_suffix(&err)
                         ),
                     );
-                    return Step::Respond(Outcome::status(500, conf));
+                    return Step::respond(Outcome::status(500, conf));
                 }
             },
         };
@@ -191,7 +191,7 @@ pub fn handle(ctx: &mut Ctx<'_>, state: &RequestState) -> Step {
     };
     // nginx sends listings without Content-Length (chunked on HTTP/1.1).
     let body = super::body::UnsizedBody::new(Bytes::from(body)).boxed();
-    Step::Respond(Outcome::with_body(
+    Step::respond(Outcome::with_body(
         200,
         conf,
         OutBody::Stream(body),

@@ -31,7 +31,7 @@ pub fn handle(ctx: &mut Ctx<'_>, state: &RequestState) -> Step {
     let conf = ctx.loc_conf();
     let method = &ctx.method;
     if method != Method::GET && method != Method::HEAD && method != Method::POST {
-        return Step::Respond(Outcome::status(405, conf));
+        return Step::respond(Outcome::status(405, conf));
     }
     if ctx.uri.ends_with(b"/") {
         return Step::Declined;
@@ -48,7 +48,7 @@ pub fn handle(ctx: &mut Ctx<'_>, state: &RequestState) -> Step {
         && let Some((content, meta)) = content_cache::lookup(&mapped.path)
     {
         let uri = ctx.uri.clone();
-        return Step::Done(respond(ctx, Source::Memory(content), &meta, &uri, options));
+        return Step::done(respond(ctx, Source::Memory(content), &meta, &uri, options));
     }
     // Taken before the open: only a ctime older than this, by a margin,
     // is sure to change with any later write.
@@ -62,11 +62,11 @@ pub fn handle(ctx: &mut Ctx<'_>, state: &RequestState) -> Step {
                 Failure::Forbidden => 403,
                 Failure::Other => 500,
             };
-            return Step::Respond(Outcome::status(status, conf));
+            return Step::respond(Outcome::status(status, conf));
         }
     };
     if meta.is_dir() {
-        return Step::Respond(directory_redirect(ctx));
+        return Step::respond(directory_redirect(ctx));
     }
     let Some(file) = file.filter(|_| meta.is_file()) else {
         crate::log::error(
@@ -77,10 +77,10 @@ pub fn handle(ctx: &mut Ctx<'_>, state: &RequestState) -> Step {
                 String::from_utf8_lossy(&mapped.path)
             ),
         );
-        return Step::Respond(Outcome::status(404, conf));
+        return Step::respond(Outcome::status(404, conf));
     };
     if method == Method::POST {
-        return Step::Respond(Outcome::status(405, conf));
+        return Step::respond(Outcome::status(405, conf));
     }
     // A small file is read whole now, whatever part of it is asked for,
     // so the worker can keep it. On a read error the file is sent as
@@ -94,7 +94,7 @@ pub fn handle(ctx: &mut Ctx<'_>, state: &RequestState) -> Step {
         _ => Source::File(Arc::new(file)),
     };
     let uri = ctx.uri.clone();
-    Step::Done(respond(ctx, source, &meta, &uri, options))
+    Step::done(respond(ctx, source, &meta, &uri, options))
 }
 
 /// 301 to the URI with a slash added (escaped, with the arguments when

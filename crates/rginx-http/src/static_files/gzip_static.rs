@@ -79,12 +79,12 @@ pub fn handle(ctx: &mut Ctx<'_>, state: &mut RequestState) -> Step {
                 String::from_utf8_lossy(&name)
             ),
         );
-        return Step::Respond(Outcome::status(404, conf));
+        return Step::respond(Outcome::status(404, conf));
     };
     let options = FileOptions {
         gzip_encoded: true,
         vary: state.gzip_vary,
     };
     let source = Source::File(Arc::new(file));
-    Step::Done(file::respond(ctx, source, &meta, &ctx.uri.clone(), options))
+    Step::done(file::respond(ctx, source, &meta, &ctx.uri.clone(), options))
 }

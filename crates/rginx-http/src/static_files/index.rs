@@ -51,16 +51,16 @@ pub fn handle(ctx: &mut Ctx<'_>, state: &RequestState) -> Step {
         };
         match err.raw_os_error() {
             Some(libc_errno::ELOOP | libc_errno::EMLINK) => {
-                return Step::Respond(Outcome::status(403, conf));
+                return Step::respond(Outcome::status(403, conf));
             }
             Some(libc_errno::ENOTDIR | libc_errno::ENAMETOOLONG | libc_errno::EACCES) => {
-                return Step::Respond(index_error(ctx, &file, &err));
+                return Step::respond(index_error(ctx, &file, &err));
             }
             _ => {}
         }
         if !dir_tested {
             if let Some(outcome) = test_dir(ctx, &dir, &file) {
-                return Step::Respond(outcome);
+                return Step::respond(outcome);
             }
             dir_tested = true;
         }
@@ -76,7 +76,7 @@ pub fn handle(ctx: &mut Ctx<'_>, state: &RequestState) -> Step {
                 path::errno_suffix(&err)
             ),
         );
-        return Step::Respond(Outcome::status(500, conf));
+        return Step::respond(Outcome::status(500, conf));
     }
     Step::Declined
 }

@@ -204,18 +204,29 @@ pub struct RequestState {
 pub enum Step {
     /// Not mine: the next handler.
     Declined,
-    /// The answer, still to go through the header filters.
-    Respond(Outcome),
+    /// The answer, still to go through the header filters (boxed, as
+    /// every step: an outcome is ~450 bytes, moved through several calls).
+    Respond(Box<Outcome>),
     /// The answer, already through the header filters.
-    Done(Outcome),
+    Done(Box<Outcome>),
     /// An internal redirect to a URI (with its arguments).
     Redirect { uri: Vec<u8>, args: Option<Vec<u8>> },
     /// An internal redirect to a named location (`@name`).
     Named(Vec<u8>),
 }
 
+impl Step {
+    pub fn respond(outcome: Outcome) -> Step {
+        Step::Respond(Box::new(outcome))
+    }
+
+    pub fn done(outcome: Outcome) -> Step {
+        Step::Done(Box::new(outcome))
+    }
+}
+
 /// The content phase for a location without another handler.
-pub fn content(ctx: &mut Ctx<'_>) -> Outcome {
+pub fn content(ctx: &mut Ctx<'_>) -> Box<Outcome> {
     let mut state = RequestState::default();
     let step = try_files::phase(ctx, &mut state);
     if !matches!(step, Step::Declined) {
@@ -237,7 +248,7 @@ pub fn content(ctx: &mut Ctx<'_>) -> Outcome {
     if !matches!(step, Step::Declined) {
         return finish(ctx, step, &state);
     }
-    no_handler(ctx, &state)
+    Box::new(no_handler(ctx, &state))
 }
 
 /// The header filters rginx runs for static responses (nginx runs them
@@ -271,9 +282,9 @@ fn no_handler(ctx: &Ctx<'_>, state: &RequestState) -> Outcome {
     outcome
 }
 
-fn finish(ctx: &mut Ctx<'_>, step: Step, state: &RequestState) -> Outcome {
+fn finish(ctx: &mut Ctx<'_>, step: Step, state: &RequestState) -> Box<Outcome> {
     match step {
-        Step::Declined => no_handler(ctx, &RequestState::default()),
+        Step::Declined => Box::new(no_handler(ctx, &RequestState::default())),
         Step::Respond(mut outcome) => {
             header_filters(ctx, &mut outcome);
             if state.gzip_vary && ctx.loc_conf().static_files.gzip.vary() {
@@ -288,8 +299,8 @@ fn finish(ctx: &mut Ctx<'_>, step: Step, state: &RequestState) -> Outcome {
             outcome
         }
         Step::Done(outcome) => outcome,
-        Step::Redirect { uri, args } => request::internal_redirect(ctx, uri, args),
-        Step::Named(name) => request::named_location(ctx, &name),
+        Step::Redirect { uri, args } => Box::new(request::internal_redirect(ctx, uri, args)),
+        Step::Named(name) => Box::new(request::named_location(ctx, &name)),
     }
 }
 

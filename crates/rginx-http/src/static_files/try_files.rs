@@ -39,7 +39,7 @@ pub fn phase(ctx: &mut Ctx<'_>, state: &mut RequestState) -> Step {
         }
         if i == last {
             if try_files.code != 0 {
-                return Step::Respond(Outcome::status(try_files.code, conf));
+                return Step::respond(Outcome::status(try_files.code, conf));
             }
             if name.first() == Some(&b'@') {
                 return Step::Named(name);

@@ -464,6 +464,7 @@ async fn write_response(
         answer,
         in_flight: _in_flight,
     } = response;
+    let mut answer = answer;
     let mut w = Writer::new(io, tuning);
     // A small body is copied in behind the head: room for it now rather
     // than growing the buffer.
@@ -490,9 +491,9 @@ async fn write_response(
         io.continue_ = Continue::No;
     }
     let plan = write::write_head(&answer.head, answer.body.exact_len(), answering, &mut out);
-    let mut log = ClaimedLog::new(answer.log);
+    let mut log = ClaimedLog::new(answer.log.take());
     log.sent.head = Some(plan.head_len as u64);
-    let mut body = match answer.body {
+    let mut body = match std::mem::replace(&mut answer.body, AnswerBody::Empty) {
         _ if plan.framing == Framing::None => None,
         AnswerBody::Empty => None,
         AnswerBody::Full(bytes) => Some(FrameSource::Once(Some(bytes))),
