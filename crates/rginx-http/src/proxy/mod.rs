@@ -65,24 +65,32 @@ struct Target<'p> {
     https: bool,
 }
 
+/// The target of a `proxy_pass` without variables: known from the config.
+fn static_target<'p>(
+    http: &crate::http_core::HttpConf,
+    pass: &'p ProxyPass,
+    upstream: usize,
+    vars: &'p Vars,
+) -> Result<Target<'p>, u16> {
+    let group = http
+        .upstreams
+        .get(upstream)
+        .and_then(|u| u.group.clone())
+        .ok_or(500u16)?;
+    Ok(Target {
+        group,
+        upstream: Some(upstream),
+        vars: Cow::Borrowed(vars),
+        https: pass.https,
+    })
+}
+
 /// nginx's `ngx_http_proxy_eval` (variables in `proxy_pass`) and the
 /// upstream search of `ngx_http_upstream_init_request`.
 async fn target<'p>(ctx: &mut Ctx<'_>, pass: &'p ProxyPass) -> Result<Target<'p>, u16> {
     let http = ctx.http;
     match &pass.target {
-        PassTarget::Static { upstream, vars } => {
-            let group = http
-                .upstreams
-                .get(*upstream)
-                .and_then(|u| u.group.clone())
-                .ok_or(500u16)?;
-            Ok(Target {
-                group,
-                upstream: Some(*upstream),
-                vars: Cow::Borrowed(vars),
-                https: pass.https,
-            })
-        }
+        PassTarget::Static { upstream, vars } => static_target(http, pass, *upstream, vars),
         PassTarget::Dynamic(template) => {
             let url = crate::variables::eval::render(ctx, template);
             let scheme = directives::split_scheme(&url).filter(|(rest, _)| !rest.is_empty());
@@ -361,7 +369,14 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
         // proxied again): nginx separates the two lists.
         state.attempts.push(state::Attempt::default());
     }
-    let target = match target(ctx, pass).await {
+    // A variable target may wait for the resolver, a future of a
+    // kilobyte: boxed, so that the proxy's future (copied into its box for
+    // every request) stays small for the usual static target.
+    let target = match &pass.target {
+        PassTarget::Static { upstream, vars } => static_target(ctx.http, pass, *upstream, vars),
+        PassTarget::Dynamic(_) => Box::pin(target(ctx, pass)).await,
+    };
+    let target = match target {
         Ok(target) => target,
         Err(status) => return Outcome::status(status, loc),
     };
@@ -501,7 +516,10 @@ pub async fn content(ctx: &mut Ctx<'_>) -> Outcome {
                     .as_ref()
                     .zip(tls_key)
                     .map(|((tls, name), key)| (&**tls, name.as_slice(), key));
-                connect(&peer.addr, conf, upstream_tls).await
+                // Boxed for the same reason: connecting (TLS included)
+                // is a future of two kilobytes, and a pooled connection
+                // needs none.
+                Box::pin(connect(&peer.addr, conf, upstream_tls)).await
             }
         };
         let mut conn = match attempt {
