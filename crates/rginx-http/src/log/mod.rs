@@ -541,6 +541,7 @@ pub fn log_request(ctx: &Ctx<'_>, extra: u64) -> pending::PendingLog {
             &default[..]
         }
     };
+    pending.lines.reserve_exact(logs.len());
     for log in logs {
         if let Some(filter) = &log.filter {
             let value = variables::eval::render(ctx, filter);

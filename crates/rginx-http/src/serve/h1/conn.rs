@@ -118,7 +118,7 @@ pub async fn serve(
         };
         first = false;
         let next = match read_head(&io, settings.limits, deadline).await {
-            HeadRead::Head(head) => serve_request(&io, *head, &conn, &shared, &settings).await,
+            HeadRead::Head(head) => serve_request(&io, head, &conn, &shared, &settings).await,
             HeadRead::Refused(refusal) => {
                 answer_refusal(&io, *refusal, &conn, &shared, &settings, true).await
             }
@@ -257,11 +257,19 @@ async fn answer_refusal(
     let version = parts.version;
     // Not answered: the client timed out (or left) before its head was
     // whole.
-    let (response, tuning) =
-        match handle(parts, raw, empty_body(), None, conn, shared, settings).await {
-            Ok(handled) => handled,
-            Err(abort) => return abort,
-        };
+    let answered = handler::respond(
+        parts,
+        Some(raw),
+        empty_body(),
+        None,
+        conn.clone(),
+        shared.clone(),
+    )
+    .await;
+    let (response, tuning) = match handled(answered, settings) {
+        Ok(handled) => handled,
+        Err(abort) => return abort,
+    };
     let answering = Answering {
         method: &method,
         version,
@@ -275,28 +283,15 @@ async fn answer_refusal(
     }
 }
 
-/// Runs the handler on a request: its answer and the settings to send it
-/// and close after it with, or the abort that closes the connection
-/// without an answer.
-async fn handle(
-    parts: http::request::Parts,
-    raw: crate::serve::RawRequest,
-    body: crate::serve::RequestBody,
-    upgrade: Option<Upgrade>,
-    conn: &Arc<ConnInfo>,
-    shared: &Arc<Shared>,
+/// What the handler's answer means for the connection: the answer and the
+/// settings to send it and close after it with, or the abort that closes
+/// the connection without an answer. (A plain function, not a wrapping
+/// future: each future level copied the handler's future once more.)
+fn handled(
+    result: Result<Responding, handler::Abort>,
     settings: &Settings,
 ) -> Result<(Responding, Tuning), Next> {
-    match handler::respond(
-        parts,
-        Some(raw),
-        body,
-        upgrade,
-        conn.clone(),
-        shared.clone(),
-    )
-    .await
-    {
+    match result {
         Ok(response) => {
             let tuning = response.answer.tuning.unwrap_or(settings.tuning);
             Ok((response, tuning))
@@ -335,7 +330,7 @@ fn reset(fd: Option<RawFd>) {
 
 async fn serve_request(
     io: &SharedIo,
-    mut head: Head,
+    mut head: Box<Head>,
     conn: &Arc<ConnInfo>,
     shared: &Arc<Shared>,
     settings: &Settings,
@@ -390,11 +385,19 @@ async fn serve_request(
     };
     let body = RequestBody::new(io.clone()).boxed();
     // `return 444`: close at once, without a response.
-    let (response, tuning) =
-        match handle(head.parts, head.raw, body, upgrade, conn, shared, settings).await {
-            Ok(handled) => handled,
-            Err(abort) => return abort,
-        };
+    let answered = handler::respond(
+        head.parts,
+        Some(head.raw),
+        body,
+        upgrade,
+        conn.clone(),
+        shared.clone(),
+    )
+    .await;
+    let (response, tuning) = match handled(answered, settings) {
+        Ok(handled) => handled,
+        Err(abort) => return abort,
+    };
     let answering = Answering {
         method: &method,
         version,
