@@ -645,7 +645,27 @@ impl HeaderLine {
                         self.value_end = p;
                         return Err(HeaderError { at: p });
                     }
-                    _ => {}
+                    _ => {
+                        // The rest of the value at once, as the machine
+                        // would walk it (a browser's User-Agent or Cookie
+                        // runs to hundreds of bytes, a turn each): up to
+                        // the first CR, LF or NUL (or what is there so
+                        // far), ending in the state its last byte leaves,
+                        // after trailing spaces in SpaceAfterValue with
+                        // the value ended before them.
+                        let stop = memchr::memchr3(CR, LF, 0, &buf[p + 1..end])
+                            .map_or(end, |at| p + 1 + at);
+                        // `buf[p]` is a plain byte: the search ends there.
+                        let last = buf[p..stop]
+                            .iter()
+                            .rposition(|&b| b != b' ')
+                            .map_or(p, |at| p + at);
+                        if last + 1 < stop {
+                            self.value_end = last + 1;
+                            self.state = HeaderState::SpaceAfterValue;
+                        }
+                        p = stop - 1;
+                    }
                 },
                 HeaderState::SpaceAfterValue => match ch {
                     b' ' => {}
@@ -862,6 +882,68 @@ mod tests {
                 Some(HeaderEvent::End) => return Ok(found),
                 None => panic!("incomplete head"),
             }
+        }
+    }
+
+    /// As `headers`, the bytes arriving one at a time.
+    fn headers_bytewise(
+        input: &[u8],
+        underscores: bool,
+    ) -> Result<Vec<(String, String, bool)>, HeaderError> {
+        let mut parser = HeaderLine::default();
+        let mut pos = 0;
+        let mut found = Vec::new();
+        let mut end = 0;
+        loop {
+            match parser.parse(input, &mut pos, end, underscores)? {
+                Some(HeaderEvent::Line) => found.push((
+                    String::from_utf8_lossy(&input[parser.name_start.unwrap()..parser.name_end])
+                        .into_owned(),
+                    String::from_utf8_lossy(&input[parser.value_start..parser.value_end])
+                        .into_owned(),
+                    parser.invalid,
+                )),
+                Some(HeaderEvent::End) => return Ok(found),
+                None if end < input.len() => end += 1,
+                None => panic!("incomplete head"),
+            }
+        }
+    }
+
+    #[test]
+    fn values_read_alike_whole_and_a_byte_at_a_time() {
+        // The lines (name, value) a head gives, or where its error is.
+        type Expected = Result<&'static [(&'static str, &'static str)], usize>;
+        let cases: &[(&[u8], Expected)] = &[
+            (
+                b"User-Agent: Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101   \r\nX: a b\r\n\r\n",
+                Ok(&[
+                    (
+                        "User-Agent",
+                        "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101",
+                    ),
+                    ("X", "a b"),
+                ]),
+            ),
+            (b"A: x \t y \n\r\n", Ok(&[("A", "x \t y")])),
+            (b"A: xyz\r\r\n\r\n", Ok(&[("A", "xyz")])),
+            (b"A: x  \r\nB:   y\n\n", Ok(&[("A", "x"), ("B", "y")])),
+            // A NUL ends the line in an error where it stands.
+            (b"A: xy\0z\r\n\r\n", Err(5)),
+            (b"A: xy  \0\r\n\r\n", Err(7)),
+            // A CR not followed by LF: the error is at the value's end.
+            (b"A: xy  \rq\r\n\r\n", Err(5)),
+        ];
+        for (input, expected) in cases {
+            let expected = expected.map(|lines| {
+                lines
+                    .iter()
+                    .map(|(name, value)| (name.to_string(), value.to_string(), false))
+                    .collect::<Vec<_>>()
+            });
+            let expected = expected.map_err(|at| HeaderError { at });
+            assert_eq!(headers(input, false), expected, "{input:?}");
+            assert_eq!(headers_bytewise(input, false), expected, "{input:?}");
         }
     }
 
